@@ -1,0 +1,111 @@
+package io.waldiez.runner.server.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.waldiez.runner.server.common.RequestValidationException;
+import io.waldiez.runner.server.common.ValidationError;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Token endpoints (a request without a body or content type lands on the JSON variant → 422). Form (urlencoded or multipart) is the original's format for /auth/token; JSON is
+ * accepted too. Refresh accepts JSON (the original) and form (what the official clients send).
+ */
+@RestController
+@RequestMapping("/auth")
+@Tag(name = "Auth")
+public class AuthController {
+
+    private final TokenService tokens;
+
+    public AuthController(TokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record TokenRequest(String clientId, String clientSecret) {}
+
+    /** {@code audience}: a string, a list of strings (any of) or null. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RefreshRequest(String refreshToken, JsonNode audience) {}
+
+    @Operation(summary = "Get an access and a refresh token for client credentials")
+    @PostMapping(path = "/token", consumes = {MediaType.APPLICATION_FORM_URLENCODED_VALUE, MediaType.MULTIPART_FORM_DATA_VALUE})
+    public TokensResponse token(@RequestParam(name = "client_id", required = false) String clientId,
+            @RequestParam(name = "client_secret", required = false) String clientSecret) {
+        requireFields(clientId, "client_id", clientSecret, "client_secret", "body");
+        return tokens.issue(clientId, clientSecret);
+    }
+
+    @Operation(summary = "Get an access and a refresh token for client credentials (JSON body)")
+    @PostMapping(path = "/token", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public TokensResponse tokenJson(@RequestBody(required = false) TokenRequest body) {
+        body = body == null ? new TokenRequest(null, null) : body;
+        requireFields(body.clientId(), "client_id", body.clientSecret(), "client_secret", "body");
+        return tokens.issue(body.clientId(), body.clientSecret());
+    }
+
+    @Operation(summary = "Exchange a refresh token for a new token pair")
+    @PostMapping(path = "/token/refresh", consumes = {MediaType.APPLICATION_FORM_URLENCODED_VALUE, MediaType.MULTIPART_FORM_DATA_VALUE})
+    public TokensResponse refresh(@RequestParam(name = "refresh_token", required = false) String refreshToken,
+            @RequestParam(name = "audience", required = false) List<String> audience) {
+        requireFields(refreshToken, "refresh_token", "", "", "body");
+        return tokens.refresh(refreshToken, audience == null ? List.of() : audience);
+    }
+
+    @Operation(summary = "Exchange a refresh token for a new token pair (JSON body)")
+    @PostMapping(path = "/token/refresh", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public TokensResponse refreshJson(@RequestBody(required = false) RefreshRequest body) {
+        body = body == null ? new RefreshRequest(null, null) : body;
+        requireFields(body.refreshToken(), "refresh_token", "", "", "body");
+        return tokens.refresh(body.refreshToken(), audiences(body.audience()));
+    }
+
+    private static List<String> audiences(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (node.isTextual()) {
+            out.add(node.asText());
+            return out;
+        }
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (!item.isTextual()) {
+                    throw invalidAudience(node);
+                }
+                out.add(item.asText());
+            }
+            return out;
+        }
+        throw invalidAudience(node);
+    }
+
+    private static RequestValidationException invalidAudience(JsonNode node) {
+        return new RequestValidationException(ValidationError.body("audience", "string_type",
+                "Input should be a string, a list of strings or null", node.toString()));
+    }
+
+    private static void requireFields(String a, String aName, String b, String bName, String where) {
+        List<ValidationError> errors = new ArrayList<>();
+        if (a == null || a.isEmpty()) {
+            errors.add(ValidationError.missing(where, aName));
+        }
+        if (b == null || (b.isEmpty() && !bName.isEmpty())) {
+            errors.add(ValidationError.missing(where, bName));
+        }
+        if (!errors.isEmpty()) {
+            throw new RequestValidationException(errors);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.waldiez.runner.server.support;
+
+import io.waldiez.runner.server.auth.TokenService;
+import io.waldiez.runner.server.auth.TokensResponse;
+import io.waldiez.runner.server.clients.ClientRecord;
+import io.waldiez.runner.server.clients.ClientService;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Base class of the API server's integration tests: the whole server on a random port, with
+ * embedded PostgreSQL and Redis (one temp data dir per JVM, see src/test/resources/config).
+ *
+ * <p>Do not add {@code @MockBean}, {@code @TestPropertySource} or other per-class configuration in
+ * subclasses: every subclass must share one cached Spring context. Tests share one database too, so
+ * create your own clients ({@link #newClient}) and never assume empty tables.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Keeps the Prometheus registry on, as in production (Boot turns metric export off in tests).
+@AutoConfigureObservability
+public abstract class ApiServerIntegrationTest {
+
+    private static final Map<String, TestClient> SHARED = new ConcurrentHashMap<>();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected ClientService clientService;
+
+    @Autowired
+    protected TokenService tokenService;
+
+    /** A client made for a test, with its plain secret and a fresh access token. */
+    public record TestClient(String id, String clientId, String secret, String audience, TokensResponse tokens) {
+        public String accessToken() {
+            return tokens.accessToken();
+        }
+
+        public String bearer() {
+            return "Bearer " + tokens.accessToken();
+        }
+    }
+
+    protected String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** A RestClient on the server that never throws on 4xx/5xx: assert on the status yourself. */
+    protected RestClient http() {
+        return RestClient.builder()
+                .baseUrl(baseUrl())
+                .defaultStatusHandler(status -> true, (request, response) -> { })
+                .build();
+    }
+
+    /** Same as {@link #http()} with {@code Authorization: Bearer <token>} on every request. */
+    protected RestClient http(String accessToken) {
+        return RestClient.builder()
+                .baseUrl(baseUrl())
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + accessToken)
+                .defaultStatusHandler(status -> true, (request, response) -> { })
+                .build();
+    }
+
+    /** An access token of a client with this audience, shared by all tests of the JVM. */
+    protected String tokenFor(String audience) {
+        TestClient client = SHARED.computeIfAbsent(audience, this::newClient);
+        if (clientService.findById(client.id()).isEmpty()) {
+            // Some test deleted it; make another.
+            client = newClient(audience);
+            SHARED.put(audience, client);
+        }
+        return client.accessToken();
+    }
+
+    /** A brand-new client (own id, so own tasks) with a token pair. */
+    protected TestClient newClient(String audience) {
+        ClientService.CreatedClient created = clientService.create(null, null, audience, "test " + audience, "made by a test");
+        ClientRecord record = created.client();
+        return new TestClient(record.id(), record.clientId(), created.plainSecret(), audience,
+                tokenService.issueFor(record));
+    }
+}

@@ -1,0 +1,84 @@
+"""(4) Connection footprint: server memory with K idle WebSocket subscribers.
+
+Active tasks to subscribe to are seeded as PENDING rows through SQL (a WebSocket is refused for
+inactive tasks), `per_task` subscribers each. The original refuses a 6th connection per task and a
+51st task per process; refused handshakes are counted, and memory is read with what was accepted.
+Memory: RSS of the server process(es) (/proc) and, for a JVM, heap used after a full GC (jcmd).
+"""
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from typing import Any
+
+from .common import Api, Sql, Target, log, memory_snapshot, raise_nofile
+from .ttfo import ws_connect
+
+
+async def run(target: Target, *, count: int, per_task: int, owner: str | None, sql: Sql,
+              settle: float = 3.0) -> dict[str, Any]:
+    if not (sql.available and owner):
+        return {"skipped": f"needs active tasks made through SQL: {sql.why_not()}"}
+    if not target.pids:
+        return {"skipped": "no --pid of the server process"}
+    limit = raise_nofile(count + 1024)
+    if limit < count + 100:
+        return {"skipped": f"open-files limit {limit} too low for {count} sockets"}
+    n_tasks = math.ceil(count / per_task)
+    tag = f"fp{count}x{int(time.time())}"
+    ids = sql.seed(owner=owner, n=n_tasks, status="PENDING", tag=tag)
+    conns: list[Any] = []
+    refused: dict[str, int] = {}
+    try:
+        async with Api(target) as api:
+            token = (await api.headers())["Authorization"].split()[1]
+            await asyncio.sleep(1.0)
+            before = memory_snapshot(target)
+            sem = asyncio.Semaphore(100)
+            t0 = time.perf_counter()
+
+            async def one(tid: str) -> None:
+                async with sem:
+                    try:
+                        conns.append(await ws_connect(target, token, tid, open_timeout=60))
+                    except Exception as e:
+                        key = type(e).__name__
+                        code = getattr(getattr(e, "response", None), "status_code", None)
+                        if code:
+                            key += f" {code}"
+                        refused[key] = refused.get(key, 0) + 1
+
+            await asyncio.gather(*(one(tid) for tid in ids for _ in range(per_task)))
+            connect_s = time.perf_counter() - t0
+            log(f"footprint: {len(conns)} of {n_tasks * per_task} subscribers open in {connect_s:.1f} s "
+                f"(refused {refused})")
+            await asyncio.sleep(settle)
+            after = memory_snapshot(target)
+            # the connections are still alive?
+            alive = sum(1 for c in conns if c.state.name == "OPEN")
+    finally:
+        await asyncio.gather(*(c.close() for c in conns), return_exceptions=True)
+        try:
+            sql.cleanup(tag)
+        except Exception as e:
+            log(f"footprint: cleanup failed: {e}")
+
+    def delta(key: str) -> int | None:
+        if before.get(key) is None or after.get(key) is None:
+            return None
+        return after[key] - before[key]
+
+    accepted = len(conns)
+    res = {
+        "requested": n_tasks * per_task, "tasks": n_tasks, "per_task": per_task,
+        "accepted": accepted, "alive_after_settle": alive, "refused": refused,
+        "connect_seconds": connect_s,
+        "before": before, "after": after,
+        "rss_delta_bytes": delta("rss_bytes"), "heap_delta_bytes": delta("heap_used_bytes"),
+    }
+    if accepted:
+        for k in ("rss_delta_bytes", "heap_delta_bytes"):
+            if res[k] is not None:
+                res[k.replace("_bytes", "_per_conn_bytes")] = res[k] / accepted
+    return res

@@ -1,0 +1,280 @@
+"""Flatten results into metrics, take medians over rounds, print a table, write docs/benchmarks.md."""
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any, Callable
+
+LOWER, HIGHER, INFO = "lower", "higher", "info"
+
+
+def _g(d: Any, *path: str) -> Any:
+    for p in path:
+        if not isinstance(d, dict) or p not in d:
+            return None
+        d = d[p]
+    return d
+
+
+def _mb(v: Any) -> float | None:
+    return v / 2**20 if isinstance(v, (int, float)) else None
+
+
+def _kb(v: Any) -> float | None:
+    return v / 1024 if isinstance(v, (int, float)) else None
+
+
+# key, description, unit, better, extractor(result["results"])
+METRICS: list[tuple[str, str, str, str, Callable[[dict], Any]]] = [
+    ("ttfo_cold_s", "time to first output, cold (first task)", "s", LOWER,
+     lambda r: _g(r, "ttfo", "cold_first_output_s")),
+    ("ttfo_warm_s", "time to first output, warm (median of next N)", "s", LOWER,
+     lambda r: _g(r, "ttfo", "warm_first_output_median_s")),
+    ("ttfo_done_s", "hello flow: submit to COMPLETED, warm median", "s", LOWER,
+     lambda r: _g(r, "ttfo", "warm_completion_median_s")),
+    ("flow_msgs_s", "stream (chatty flow, N×M): deliveries/s", "msg/s", HIGHER,
+     lambda r: _g(r, "stream", "msgs_per_s")),
+    ("flow_p50_ms", "stream (chatty flow): latency p50", "ms", LOWER,
+     lambda r: _g(r, "stream", "latency_ms", "p50")),
+    ("flow_p99_ms", "stream (chatty flow): latency p99", "ms", LOWER,
+     lambda r: _g(r, "stream", "latency_ms", "p99")),
+    ("flow_entries", "stream (chatty flow): entries per task", "", INFO,
+     lambda r: max((_g(r, "stream", "entries_per_task") or {0: None}).values(), default=None)),
+    ("inj500_p99_ms", "injected 500 entries/s: latency p99", "ms", LOWER,
+     lambda r: _g(r, "inject", "500", "latency_ms", "p99")),
+    ("inj2000_msgs_s", "injected 2,000 entries/s: deliveries/s", "msg/s", HIGHER,
+     lambda r: _g(r, "inject", "2000", "msgs_per_s")),
+    ("inj2000_p50_ms", "injected 2,000 entries/s: latency p50", "ms", LOWER,
+     lambda r: _g(r, "inject", "2000", "latency_ms", "p50")),
+    ("inj2000_p99_ms", "injected 2,000 entries/s: latency p99", "ms", LOWER,
+     lambda r: _g(r, "inject", "2000", "latency_ms", "p99")),
+    ("inj2000_ratio", "injected 2,000 entries/s: delivered/expected", "", HIGHER,
+     lambda r: _g(r, "inject", "2000", "delivery_ratio")),
+    ("injmax_msgs_s", "injected flat out: deliveries/s", "msg/s", HIGHER,
+     lambda r: _g(r, "inject", "max", "msgs_per_s")),
+    ("injmax_p99_ms", "injected flat out: latency p99", "ms", LOWER,
+     lambda r: _g(r, "inject", "max", "latency_ms", "p99")),
+    ("list_rps", "list tasks (page 1, few rows): req/s at c", "req/s", HIGHER,
+     lambda r: _g(r, "list", "list_small", "req_per_s")),
+    ("list_p50_ms", "list tasks (few rows): latency p50 at c", "ms", LOWER,
+     lambda r: _g(r, "list", "list_small", "latency_ms", "p50")),
+    ("list100k_p50_ms", "list page 1, 100k rows: latency p50 (c=1)", "ms", LOWER,
+     lambda r: _g(r, "list", "list_100k", "page1", "latency_c1", "latency_ms", "p50")),
+    ("list100k_desc_p50_ms", "list newest first, 100k rows: p50 (c=1)", "ms", LOWER,
+     lambda r: _g(r, "list", "list_100k", "last_page_desc", "latency_c1", "latency_ms", "p50")),
+    ("list100k_deep_p50_ms", "list page 1000, 100k rows: p50 (c=1)", "ms", LOWER,
+     lambda r: _g(r, "list", "list_100k", "deep_page", "latency_c1", "latency_ms", "p50")),
+    ("list100k_search_p50_ms", "list with search, 100k rows: p50 (c=1)", "ms", LOWER,
+     lambda r: _g(r, "list", "list_100k", "search", "latency_c1", "latency_ms", "p50")),
+    ("list100k_rps", "list page 1, 100k rows: req/s at c", "req/s", HIGHER,
+     lambda r: _g(r, "list", "list_100k", "page1", "throughput", "req_per_s")),
+    ("create_rps", "create task: req/s at c", "req/s", HIGHER,
+     lambda r: _g(r, "create", "req_per_s")),
+    ("create_p50_ms", "create task: latency p50", "ms", LOWER,
+     lambda r: _g(r, "create", "latency_ms", "p50")),
+    ("fp1k_accepted", "idle WS 1,000 requested: accepted", "conns", HIGHER,
+     lambda r: _g(r, "footprint", "1000", "accepted")),
+    ("fp1k_rss_mb", "idle WS 1,000: server RSS", "MiB", LOWER,
+     lambda r: _mb(_g(r, "footprint", "1000", "after", "rss_bytes"))),
+    ("fp1k_rss_kb_conn", "idle WS 1,000: RSS per connection", "KiB", LOWER,
+     lambda r: _kb(_g(r, "footprint", "1000", "rss_delta_per_conn_bytes"))),
+    ("fp1k_heap_mb", "idle WS 1,000: heap used after GC", "MiB", LOWER,
+     lambda r: _mb(_g(r, "footprint", "1000", "after", "heap_used_bytes"))),
+    ("fp10k_accepted", "idle WS 10,000 requested: accepted", "conns", HIGHER,
+     lambda r: _g(r, "footprint", "10000", "accepted")),
+    ("fp10k_rss_mb", "idle WS 10,000: server RSS", "MiB", LOWER,
+     lambda r: _mb(_g(r, "footprint", "10000", "after", "rss_bytes"))),
+    ("fp10k_rss_kb_conn", "idle WS 10,000: RSS per connection", "KiB", LOWER,
+     lambda r: _kb(_g(r, "footprint", "10000", "rss_delta_per_conn_bytes"))),
+    ("fp10k_heap_mb", "idle WS 10,000: heap used after GC", "MiB", LOWER,
+     lambda r: _mb(_g(r, "footprint", "10000", "after", "heap_used_bytes"))),
+    ("ceil_xadd_ops", "ceiling: redis-benchmark XADD ops/s (50 conns)", "ops/s", INFO,
+     lambda r: _g(r, "ceiling", "redis_benchmark", "xadd", "ops_per_s")),
+    ("ceil_xread_entries", "ceiling: redis-benchmark XREAD COUNT 100, entries/s", "entries/s", INFO,
+     lambda r: _g(r, "ceiling", "redis_benchmark", "xread100", "entries_per_s")),
+    ("ceil_pass_max", "ceiling: XADD→XREAD pass-through flat out (Python)", "entries/s", INFO,
+     lambda r: _g(r, "ceiling", "passthrough", "max", "entries_per_s")),
+    ("ceil_pass2000_p99_ms", "ceiling: pass-through at 2,000/s, latency p99", "ms", INFO,
+     lambda r: _g(r, "ceiling", "passthrough", "2000", "latency_ms", "p99")),
+]
+META = {k: (d, u, b) for k, d, u, b, _ in METRICS}
+
+
+def metrics_of(res: dict) -> dict[str, Any]:
+    R = res.get("results", {})
+    out = {}
+    for key, _d, _u, _b, fn in METRICS:
+        try:
+            v = fn(R)
+        except Exception:
+            v = None
+        if isinstance(v, (int, float)):
+            out[key] = float(v)
+    return out
+
+
+def medians(rows: list[dict[str, Any]]) -> dict[str, float]:
+    keys = {k for r in rows for k in r}
+    return {k: statistics.median([r[k] for r in rows if k in r]) for k in keys}
+
+
+def fmt(v: float | None) -> str:
+    if v is None:
+        return "n/m"
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 100:
+        return f"{v:.0f}"
+    if a >= 10:
+        return f"{v:.1f}"
+    if a >= 1:
+        return f"{v:.2f}"
+    return f"{v:.3f}"
+
+
+def print_table(by_label: dict[str, list[dict[str, Any]]]) -> None:
+    labels = list(by_label)
+    meds = {lab: medians(rows) for lab, rows in by_label.items()}
+    w = 52
+    print()
+    print(f"{'metric':<{w}} {'unit':>9} " + " ".join(f"{lab[:22]:>22}" for lab in labels))
+    print("-" * (w + 11 + 23 * len(labels)))
+    for key, desc, unit, _b, _f in METRICS:
+        vals = [meds[lab].get(key) for lab in labels]
+        if all(v is None for v in vals):
+            continue
+        print(f"{desc[:w]:<{w}} {unit:>9} " + " ".join(f"{fmt(v):>22}" for v in vals))
+    print("(medians over " + ", ".join(f"{lab}: {len(rows)} run(s)" for lab, rows in by_label.items()) + ")")
+
+
+def ratio(ours: float | None, base: float | None, better: str) -> str:
+    if ours is None or base is None or base == 0 or ours == 0:
+        return "n/m"
+    r = ours / base
+    if better == LOWER:
+        return f"{r:.3g} ({base / ours:.3g}× better)" if r < 1 else f"{r:.3g} ({r:.3g}× worse)"
+    if better == HIGHER:
+        return f"{r:.3g} ({r:.3g}× better)" if r >= 1 else f"{r:.3g} ({1 / r:.3g}× worse)"
+    return f"{r:.3g}"
+
+
+def write_markdown(path: str, results: list[dict], by_label: dict[str, list[dict]], *, ours: str,
+                   notes: str = "") -> None:
+    meds = {lab: medians(rows) for lab, rows in by_label.items()}
+    bases = [lab for lab in by_label if lab.startswith("original")]
+    labels = bases + [lab for lab in by_label if lab not in bases]
+    first = results[0] if results else {}
+    m = first.get("machine", {})
+    metas: dict[str, str] = {}
+    for res in results:
+        for k, v in res.get("meta", {}).items():
+            metas.setdefault(k, v)
+    loaded = any((r.get("machine", {}).get("loadavg") or [0])[0] > 1.0 for r in results)
+    L: list[str] = []
+    L.append("# Benchmarks: this project against the original waldiez-runner")
+    L.append("")
+    L.append(f"Generated by `benchmarks/run.sh` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
+             "How each number is measured: `benchmarks/README.md`.")
+    L.append("")
+    if loaded:
+        L.append("> **Measured on a loaded machine**: other builds and tests shared the 2 cores during "
+                 "these runs (1-minute load average above 1 at the start of at least one run), so "
+                 "absolute numbers are noisy; ratios measured in the same session are more telling.")
+        L.append("")
+    L.append("## Machine and versions")
+    L.append("")
+    L.append(f"- CPU: {m.get('cpu_model')} × {m.get('cpus')} (shared); memory {round((m.get('mem_total_kb') or 0) / 2**20)} GiB")
+    for k, v in sorted(metas.items()):
+        L.append(f"- {k}: {v}")
+    L.append("- runs: " + ", ".join(f"{lab}: {len(by_label[lab])}" for lab in labels)
+             + " (each run = a fresh server start; the table shows medians over runs)")
+    load = [round((r.get("machine", {}).get("loadavg") or [0])[0], 2) for r in results]
+    L.append(f"- 1-minute load average at the start of each run: {load}")
+    L.append("")
+    L.append("## Results (medians)")
+    L.append("")
+    hdr = "| metric | unit | " + " | ".join(labels) + " | " + " | ".join(f"{ours} / {b}" for b in bases if ours in meds) + " |"
+    L.append(hdr)
+    L.append("|" + "---|" * (hdr.count("|") - 1))
+    for key, desc, unit, better, _f in METRICS:
+        vals = [meds[lab].get(key) for lab in labels]
+        if all(v is None for v in vals):
+            continue
+        row = f"| {desc} | {unit} | " + " | ".join(fmt(v) for v in vals) + " |"
+        if ours in meds:
+            row += " " + " | ".join(ratio(meds[ours].get(key), meds[b].get(key), better) for b in bases) + " |"
+        L.append(row)
+    L.append("")
+    L.append("`n/m`: not measured (see the notes and the raw JSON in `benchmarks/results/`).")
+    L.append("")
+    L.append("## Targets of issue 7")
+    L.append("")
+    L.append("| target | measured | met? |")
+    L.append("|---|---|---|")
+    L.extend(_targets(meds, ours))
+    L.append("")
+    if notes:
+        L.append(notes.rstrip())
+        L.append("")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(L) + "\n")
+
+
+def _targets(meds: dict[str, dict[str, float]], ours: str) -> list[str]:
+    o = meds.get(ours, {})
+    d = meds.get("original-default", {})
+    s = meds.get("original-skip-install", {})
+    rows = []
+
+    def line(target: str, measured: str, ok: bool | None) -> None:
+        rows.append(f"| {target} | {measured} | {'yes' if ok else ('no' if ok is not None else 'not measured yet')} |")
+
+    why = "" if o else f" (no `{ours}` results: our server was not run)"
+    # 1
+    ow, dw, sw = o.get("ttfo_warm_s"), d.get("ttfo_warm_s"), s.get("ttfo_warm_s")
+    oc, dc = o.get("ttfo_cold_s"), d.get("ttfo_cold_s")
+    if ow and dw:
+        line("time to first output ≥ 10× shorter than the original's default mode",
+             f"warm {fmt(ow)} s vs {fmt(dw)} s = {dw / ow:.1f}×; cold {fmt(oc)} s vs {fmt(dc)} s"
+             + (f" = {dc / oc:.1f}×" if oc and dc else ""), dw / ow >= 10)
+    else:
+        line("time to first output ≥ 10× shorter than the original's default mode",
+             f"original default warm {fmt(dw)} s; ours {fmt(ow)}{why}", None)
+    if ow and sw:
+        line("time to first output shorter than the original's skip-install mode",
+             f"warm {fmt(ow)} s vs {fmt(sw)} s", ow < sw)
+    else:
+        line("time to first output shorter than the original's skip-install mode",
+             f"original skip-install warm {fmt(sw)} s; ours {fmt(ow)}{why}", None)
+    # 2
+    for key, what in (("injmax_msgs_s", "injected flat out"), ("flow_msgs_s", "chatty flow")):
+        base = s.get(key) or d.get(key)
+        if o.get(key) and base:
+            line(f"streaming throughput ≥ 5× the original at equal N and M ({what})",
+                 f"{fmt(o[key])} vs {fmt(base)} msg/s = {o[key] / base:.1f}×", o[key] / base >= 5)
+        else:
+            line(f"streaming throughput ≥ 5× the original at equal N and M ({what})",
+                 f"original {fmt(base)} msg/s; ours {fmt(o.get(key))}{why}", None)
+    p99 = o.get("inj2000_p99_ms")
+    line("p99 latency < 20 ms at 2,000 messages/s",
+         f"p99 {fmt(p99)} ms (original {fmt(s.get('inj2000_p99_ms') or d.get('inj2000_p99_ms'))} ms)"
+         if p99 is not None else f"not measured{why}",
+         (p99 < 20) if p99 is not None else None)
+    # 3
+    h = o.get("fp10k_heap_mb")
+    acc = o.get("fp10k_accepted")
+    orig_acc = s.get("fp10k_accepted") or d.get("fp10k_accepted")
+    line("10,000 idle WebSocket subscribers within 1 GiB of heap",
+         (f"{fmt(acc)} accepted, heap {fmt(h)} MiB, RSS {fmt(o.get('fp10k_rss_mb'))} MiB"
+          if h is not None else f"not measured{why}")
+         + (f"; the original accepted {fmt(orig_acc)} of 10,000" if orig_acc is not None else ""),
+         (h < 1024 and (acc or 0) >= 10000) if h is not None else None)
+    # 4
+    ceil = o.get("ceil_pass_max")
+    thr = o.get("injmax_msgs_s")
+    line("streaming throughput ≥ half of the raw Redis ceiling (same run)",
+         f"{fmt(thr)} msg/s vs pass-through ceiling {fmt(ceil)} entries/s"
+         + (f" = {thr / ceil:.2f}" if thr and ceil else "") if thr and ceil else f"not measured{why}",
+         (thr / ceil >= 0.5) if thr and ceil else None)
+    return rows

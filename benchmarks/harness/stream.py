@@ -1,0 +1,212 @@
+"""(2) Streaming throughput and end-to-end latency over WebSocket.
+
+Two sources of output entries, both read by N tasks x M WebSocket subscribers:
+  flow    real runs of flows/chatty.waldiez (the runner writes task:<id>:output);
+  inject  the harness XADDs entries with the protocol's fields straight into the server's Redis
+          (task:<id>:output of active tasks) at a fixed rate: isolates the server's fan-out path
+          from the speed of the Python runner, and gives latency at a known rate.
+Latency = receipt time - entry `timestamp` (µs, same machine clock). Entries written before a
+subscriber's handshake completed (history replay) count for throughput, not for latency.
+Frames are de-duplicated per subscriber on the stream id (the original sends each live entry once
+per open connection of the task, to every connection: duplicates are counted separately).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from .common import Api, Sql, Target, log, now_us, summarize
+from .ttfo import ws_connect
+
+
+class Subscriber:
+    def __init__(self, task_id: str):
+        self.task_id = task_id
+        self.t_conn_us = 0
+        self.seen: set[str] = set()
+        self.latencies_ms: list[float] = []
+        self.frames = 0
+        self.dups = 0
+        self.first_rx_us: int | None = None
+        self.last_rx_us: int | None = None
+        self.error: str | None = None
+        self.ws = None
+
+    async def open(self, target: Target, token: str) -> None:
+        self.ws = await ws_connect(target, token, self.task_id)
+        self.t_conn_us = now_us()
+
+    async def consume(self, stop: asyncio.Event) -> None:
+        ws = self.ws
+        try:
+            while not stop.is_set():
+                try:
+                    raw = await asyncio.wait_for(ws.recv(), timeout=0.5)
+                except asyncio.TimeoutError:
+                    continue
+                rx = now_us()
+                self.frames += 1
+                try:
+                    msg = json.loads(raw)
+                except ValueError:
+                    continue
+                if msg.get("type") == "status" or "error" in msg and "type" not in msg:
+                    continue
+                eid = msg.get("id") or f"{msg.get('timestamp')}:{msg.get('request_id')}"
+                if eid in self.seen:
+                    self.dups += 1
+                    continue
+                self.seen.add(eid)
+                if self.first_rx_us is None:
+                    self.first_rx_us = rx
+                self.last_rx_us = rx
+                try:
+                    ts = int(msg.get("timestamp"))
+                except (TypeError, ValueError):
+                    continue
+                if ts >= self.t_conn_us:
+                    self.latencies_ms.append((rx - ts) / 1000.0)
+        except Exception as e:  # connection closed by the server, etc.
+            self.error = f"{type(e).__name__}: {e}"
+        finally:
+            try:
+                await ws.close()
+            except Exception:
+                pass
+
+
+def _aggregate(subs: list[Subscriber], extra: dict[str, Any]) -> dict[str, Any]:
+    deliveries = sum(len(s.seen) for s in subs)
+    firsts = [s.first_rx_us for s in subs if s.first_rx_us]
+    lasts = [s.last_rx_us for s in subs if s.last_rx_us]
+    window_s = (max(lasts) - min(firsts)) / 1e6 if firsts and lasts else None
+    lat = [x for s in subs for x in s.latencies_ms]
+    out = {
+        "subscribers": len(subs),
+        "deliveries": deliveries,
+        "frames": sum(s.frames for s in subs),
+        "duplicates": sum(s.dups for s in subs),
+        "window_s": window_s,
+        "msgs_per_s": (deliveries / window_s) if window_s else None,
+        "latency_ms": summarize(lat),
+        "subscriber_errors": sorted({s.error for s in subs if s.error})[:5],
+    }
+    out.update(extra)
+    return out
+
+
+async def _open_subs(api: Api, task_ids: list[str], m: int) -> list[Subscriber]:
+    token = (await api.headers())["Authorization"].split()[1]
+    subs = [Subscriber(t) for t in task_ids for _ in range(m)]
+    res = await asyncio.gather(*(s.open(api.t, token) for s in subs), return_exceptions=True)
+    ok = []
+    for s, r in zip(subs, res):
+        if isinstance(r, Exception):
+            s.error = f"connect: {type(r).__name__}: {r}"
+        else:
+            ok.append(s)
+    if len(ok) < len(subs):
+        log(f"stream: {len(subs) - len(ok)} of {len(subs)} subscribers were refused "
+            f"({next(s.error for s in subs if s.error)})")
+    return ok
+
+
+# --------------------------------------------------------------------------- flow-driven
+async def run_flow(target: Target, *, flow: Path, n: int, m: int, timeout: float) -> dict[str, Any]:
+    async with Api(target) as api:
+        tasks = await asyncio.gather(*(api.create_task(flow) for _ in range(n)))
+        ids = [t["id"] for t in tasks]
+        subs = await _open_subs(api, ids, m)
+        stop = asyncio.Event()
+        consumers = [asyncio.create_task(s.consume(stop)) for s in subs]
+        t0 = time.monotonic()
+        statuses = {}
+        for tid in ids:
+            status, _ = await api.wait_terminal(tid, timeout=max(1.0, timeout - (time.monotonic() - t0)))
+            statuses[tid] = status
+        # the original never closes the stream; wait until deliveries stop growing
+        last, quiet_since = -1, time.monotonic()
+        while time.monotonic() - quiet_since < 2.0 and time.monotonic() - t0 < timeout + 10:
+            cur = sum(len(s.seen) for s in subs)
+            if cur != last:
+                last, quiet_since = cur, time.monotonic()
+            await asyncio.sleep(0.25)
+        stop.set()
+        await asyncio.gather(*consumers)
+        for tid, st in statuses.items():
+            if st not in ("COMPLETED", "FAILED", "CANCELLED"):
+                await api.cancel(tid)
+    per_task = {tid: max((len(s.seen) for s in subs if s.task_id == tid), default=0) for tid in ids}
+    return _aggregate(subs, {
+        "source": "flow", "flow": flow.name, "n_tasks": n, "m_subscribers": m,
+        "entries_per_task": per_task, "final_status": statuses,
+    })
+
+
+# --------------------------------------------------------------------------- injected
+async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: float,
+                     owner: str | None, sql: Sql) -> dict[str, Any]:
+    """rate: total entries per second over all tasks (0 = as fast as the producer can)."""
+    import redis.asyncio as aioredis
+
+    if not target.redis_url:
+        return {"skipped": "no --redis-url for the server's Redis"}
+    tag = f"inj{int(time.time())}"
+    async with Api(target) as api:
+        if sql.available and owner:
+            ids = sql.seed(owner=owner, n=n, status="PENDING", tag=tag)
+        else:
+            return {"skipped": f"needs active tasks made through SQL: {sql.why_not()}"}
+        subs = await _open_subs(api, ids, m)
+        stop = asyncio.Event()
+        consumers = [asyncio.create_task(s.consume(stop)) for s in subs]
+        await asyncio.sleep(1.0)  # handshake + (empty) history replay done
+        r = aioredis.from_url(target.redis_url)
+        sent = 0
+        t_start = time.monotonic()
+        tick = 0.005
+        payload = json.dumps({"type": "text", "content": {"content": "x" * 64, "sender": "a",
+                                                           "recipient": "b"}})
+        try:
+            while time.monotonic() - t_start < seconds:
+                elapsed = time.monotonic() - t_start
+                due = int(rate * elapsed) - sent if rate > 0 else 200
+                if due <= 0:
+                    await asyncio.sleep(tick)
+                    continue
+                due = min(due, 2000)
+                pipe = r.pipeline(transaction=False)
+                ts = str(now_us())
+                for i in range(due):
+                    tid = ids[(sent + i) % len(ids)]
+                    pipe.xadd(f"task:{tid}:output",
+                              {"type": "print", "data": payload, "task_id": tid, "timestamp": ts},
+                              maxlen=10000, approximate=True)
+                await pipe.execute()
+                sent += due
+                if rate <= 0:
+                    await asyncio.sleep(0)
+            send_s = time.monotonic() - t_start
+            expected = sent * m
+            deadline = time.monotonic() + 5.0
+            while time.monotonic() < deadline and sum(len(s.seen) for s in subs) < expected * len(subs) / max(1, n * m):
+                await asyncio.sleep(0.1)
+        finally:
+            stop.set()
+            await asyncio.gather(*consumers)
+            for tid in ids:
+                await r.delete(f"task:{tid}:output")
+            await r.aclose()
+            try:
+                sql.cleanup(tag)
+            except Exception as e:
+                log(f"stream: cleanup failed: {e}")
+    res = _aggregate(subs, {"source": "inject", "n_tasks": n, "m_subscribers": m,
+                            "target_rate": rate, "sent": sent, "send_s": send_s,
+                            "offered_per_s": sent / send_s if send_s else None})
+    res["expected_deliveries"] = sent * m
+    res["delivery_ratio"] = res["deliveries"] / (sent * m) if sent else None
+    return res

@@ -1,0 +1,225 @@
+package io.waldiez.runner.chart;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.waldiez.runner.crd.Labels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static io.waldiez.runner.chart.ChartFixture.FULLNAME;
+import static io.waldiez.runner.chart.ChartFixture.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What each realistic value set must produce, read from the parsed objects. */
+class ValueSetsTest {
+
+    static final String APP_VERSION = "0.1.0";
+
+    static Container container(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    @Test
+    void defaultsGiveAQuickStartWithInChartDatabaseAndRedis() {
+        ChartFixture.Rendered rendered = ChartFixture.render("default");
+
+        Deployment operator = rendered.one(Deployment.class, FULLNAME + "-operator");
+        assertThat(operator.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(operator.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        assertThat(container(operator).getImage()).isEqualTo("waldiez/k8s-runner-operator:" + APP_VERSION);
+
+        Deployment api = rendered.one(Deployment.class, FULLNAME + "-api-server");
+        assertThat(container(api).getImage()).isEqualTo("waldiez/k8s-runner-api-server:" + APP_VERSION);
+        assertThat(container(api).getPorts()).extracting(p -> p.getContainerPort()).containsExactly(8000);
+        assertThat(container(api).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+        assertThat(container(api).getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
+        assertThat(container(operator).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+        assertThat(container(operator).getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+
+        assertThat(rendered.all(StatefulSet.class)).extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder(FULLNAME + "-postgresql", FULLNAME + "-redis");
+        assertThat(rendered.one(Service.class, FULLNAME + "-api-server").getSpec().getPorts().get(0).getPort()).isEqualTo(8000);
+        assertThat(rendered.all(Ingress.class)).isEmpty();
+
+        Map<String, String> api_settings = rendered.one(ConfigMap.class, FULLNAME + "-api-server").getData();
+        assertThat(api_settings)
+                .containsEntry("WALDIEZ_LAUNCHER_MODE", "kubernetes")
+                .containsEntry("SPRING_DATASOURCE_URL",
+                        "jdbc:postgresql://" + FULLNAME + "-postgresql." + NAMESPACE + ".svc:5432/waldiez")
+                .containsEntry("SPRING_DATASOURCE_USERNAME", "waldiez");
+        Map<String, String> operatorSettings = rendered.one(ConfigMap.class, FULLNAME + "-operator").getData();
+        assertThat(operatorSettings)
+                .containsEntry("WALDIEZ_OPERATOR_DEFAULT_IMAGE", "waldiez/k8s-runner-task:" + APP_VERSION)
+                .containsEntry("WALDIEZ_OPERATOR_WATCH_NAMESPACES", "")
+                .containsEntry("WALDIEZ_OPERATOR_LEADER_ELECTION_ENABLED", "false")
+                .containsEntry("WALDIEZ_OPERATOR_REDIS_SECRET_NAME", FULLNAME + "-redis")
+                .containsEntry("WALDIEZ_OPERATOR_REDIS_SECRET_KEY", "redis-url");
+    }
+
+    @Test
+    void settingsChangesRollThePods() {
+        String before = ChartFixture.render("default").one(Deployment.class, FULLNAME + "-api-server")
+                .getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
+        String after = ChartFixture.render("default", Map.of("apiServer.logLevel", "DEBUG"))
+                .one(Deployment.class, FULLNAME + "-api-server")
+                .getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
+
+        assertThat(before).isNotBlank().isNotEqualTo(after);
+    }
+
+    @Test
+    void namespacedInstallPreparesEachWatchedNamespace() {
+        ChartFixture.Rendered rendered = ChartFixture.render("namespaced");
+
+        assertThat(rendered.one(ConfigMap.class, FULLNAME + "-operator").getData())
+                .containsEntry("WALDIEZ_OPERATOR_WATCH_NAMESPACES", "team-a,team-b");
+        assertThat(rendered.one(ConfigMap.class, FULLNAME + "-api-server").getData())
+                .containsEntry("WALDIEZ_KUBERNETES_NAMESPACE", "team-a")
+                .containsEntry("WALDIEZ_CORS_ALLOWED_ORIGINS", "https://studio.example.com");
+        for (String ns : List.of("team-a", "team-b")) {
+            rendered.one(Role.class, ns, FULLNAME + "-operator");
+            rendered.one(Secret.class, ns, FULLNAME + "-redis");
+            rendered.one(NetworkPolicy.class, ns, FULLNAME + "-tasks");
+        }
+        // The release namespace runs the servers, not tasks.
+        assertThat(rendered.all(NetworkPolicy.class)).noneMatch(p -> p.getMetadata().getNamespace().equals(NAMESPACE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("io.waldiez.runner.chart.ChartFixture#VALUE_SETS")
+    void taskPodsMayOnlyReachDnsRedisAndModelEndpoints(String valueSet) {
+        List<NetworkPolicy> policies = ChartFixture.render(valueSet).all(NetworkPolicy.class);
+        assertThat(policies).isNotEmpty();
+
+        for (NetworkPolicy policy : policies) {
+            assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+                    .containsExactly(Map.entry(Labels.MANAGED_BY, Labels.MANAGED_BY_OPERATOR));
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+            assertThat(policy.getSpec().getIngress()).as("no ingress to task pods").isEmpty();
+
+            List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
+            NetworkPolicyEgressRule dns = egress.get(0);
+            assertThat(dns.getTo()).singleElement().satisfies(peer -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+                    .containsEntry("kubernetes.io/metadata.name", "kube-system"));
+            assertThat(dns.getPorts()).extracting(p -> p.getPort().getIntVal() + "/" + p.getProtocol())
+                    .containsExactlyInAnyOrder("53/UDP", "53/TCP");
+            // Every other rule is narrowed to ports, and no rule is an allow-all.
+            assertThat(egress).allSatisfy(rule -> {
+                assertThat(rule.getPorts()).isNotEmpty();
+                assertThat(rule.getTo()).isNotEmpty();
+            });
+        }
+    }
+
+    @Test
+    void defaultModelEndpointsAreHttpsOutsideTheClusterAndTheMetadataService() {
+        NetworkPolicy policy = ChartFixture.render("default").one(NetworkPolicy.class, NAMESPACE, FULLNAME + "-tasks");
+
+        NetworkPolicyEgressRule redis = policy.getSpec().getEgress().get(1);
+        NetworkPolicyPeer redisPeer = redis.getTo().get(0);
+        assertThat(redisPeer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component", "redis");
+        assertThat(redis.getPorts().get(0).getPort().getIntVal()).isEqualTo(6379);
+
+        NetworkPolicyEgressRule models = policy.getSpec().getEgress().get(2);
+        assertThat(models.getTo().get(0).getIpBlock().getCidr()).isEqualTo("0.0.0.0/0");
+        assertThat(models.getTo().get(0).getIpBlock().getExcept()).contains("10.0.0.0/8", "169.254.0.0/16");
+        assertThat(models.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(443);
+    }
+
+    @Test
+    void clusterWideWithLeaderElectionRunsSeveralOperators() {
+        ChartFixture.Rendered rendered = ChartFixture.render("cluster-leader-election");
+
+        Deployment operator = rendered.one(Deployment.class, FULLNAME + "-operator");
+        assertThat(operator.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(operator.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(rendered.one(ConfigMap.class, FULLNAME + "-operator").getData())
+                .containsEntry("WALDIEZ_OPERATOR_LEADER_ELECTION_ENABLED", "true")
+                .containsEntry("WALDIEZ_OPERATOR_LEADER_ELECTION_LEASE_NAME", "waldiez-operator")
+                .containsEntry("WALDIEZ_OPERATOR_LEADER_ELECTION_LEASE_NAMESPACE", NAMESPACE);
+        assertThat(container(operator).getResources().getLimits().get("memory").toString()).isEqualTo("768Mi");
+        assertThat(rendered.one(Deployment.class, FULLNAME + "-api-server").getSpec().getReplicas()).isEqualTo(2);
+
+        List<GenericKubernetesResource> monitors = rendered.all(GenericKubernetesResource.class).stream()
+                .filter(r -> "ServiceMonitor".equals(r.getKind())).toList();
+        assertThat(monitors).hasSize(2).allSatisfy(m -> {
+            assertThat(m.getMetadata().getLabels()).containsEntry("release", "prometheus");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> endpoints = (List<Map<String, Object>>) m.getAdditionalProperties()
+                    .get("spec") == null ? null : (List<Map<String, Object>>) ((Map<String, Object>) m.getAdditionalProperties().get("spec")).get("endpoints");
+            assertThat(endpoints).singleElement().satisfies(e -> assertThat(e).containsEntry("path", "/actuator/prometheus"));
+        });
+        // Each ServiceMonitor selects a Service that exists and exposes the named port.
+        for (GenericKubernetesResource monitor : monitors) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> spec = (Map<String, Object>) monitor.getAdditionalProperties().get("spec");
+            @SuppressWarnings("unchecked")
+            Map<String, String> selector = (Map<String, String>) ((Map<String, Object>) spec.get("selector")).get("matchLabels");
+            @SuppressWarnings("unchecked")
+            String port = (String) ((List<Map<String, Object>>) spec.get("endpoints")).get(0).get("port");
+            assertThat(rendered.all(Service.class))
+                    .filteredOn(s -> s.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.getSpec().getPorts()).extracting(p -> p.getName()).contains(port));
+        }
+    }
+
+    @Test
+    void externalServicesReplaceTheInChartOnes() {
+        ChartFixture.Rendered rendered = ChartFixture.render("external-services");
+
+        assertThat(rendered.all(StatefulSet.class)).isEmpty();
+        assertThat(rendered.one(ConfigMap.class, FULLNAME + "-api-server").getData())
+                .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://pg.db.svc.cluster.local:5432/waldiez?sslmode=require")
+                .containsEntry("SPRING_DATASOURCE_USERNAME", "waldiez_app");
+        Deployment api = rendered.one(Deployment.class, FULLNAME + "-api-server");
+        assertThat(container(api).getImage()).isEqualTo("registry.example.com/mirror/waldiez/k8s-runner-api-server:" + APP_VERSION);
+        assertThat(api.getSpec().getTemplate().getSpec().getImagePullSecrets()).extracting(r -> r.getName())
+                .containsExactly("mirror-pull");
+        assertThat(rendered.one(ConfigMap.class, FULLNAME + "-operator").getData())
+                .containsEntry("WALDIEZ_OPERATOR_DEFAULT_IMAGE", "registry.example.com/mirror/waldiez/k8s-runner-task:" + APP_VERSION);
+
+        NetworkPolicy policy = rendered.one(NetworkPolicy.class, NAMESPACE, FULLNAME + "-tasks");
+        assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
+            assertThat(rule.getTo().get(0).getIpBlock().getCidr()).isEqualTo("10.40.0.10/32");
+            assertThat(rule.getPorts().get(0).getPort().getIntVal()).isEqualTo(6380);
+        });
+        assertThat(policy.getSpec().getEgress()).noneMatch(rule -> rule.getTo().stream()
+                .map(NetworkPolicyPeer::getPodSelector).filter(Objects::nonNull)
+                .anyMatch(s -> "redis".equals(s.getMatchLabels().get("app.kubernetes.io/component"))));
+    }
+
+    @Test
+    void ingressWithTlsRoutesToTheApiServer() {
+        ChartFixture.Rendered rendered = ChartFixture.render("ingress-tls");
+
+        Ingress ingress = rendered.one(Ingress.class, FULLNAME + "-api-server");
+        assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
+        assertThat(ingress.getMetadata().getAnnotations()).containsEntry("cert-manager.io/cluster-issuer", "letsencrypt");
+        assertThat(ingress.getSpec().getTls()).singleElement().satisfies(tls -> {
+            assertThat(tls.getSecretName()).isEqualTo("waldiez-tls");
+            assertThat(tls.getHosts()).containsExactly("waldiez.example.com");
+        });
+        var rule = ingress.getSpec().getRules().get(0);
+        assertThat(rule.getHost()).isEqualTo("waldiez.example.com");
+        var backend = rule.getHttp().getPaths().get(0).getBackend().getService();
+        assertThat(backend.getName()).isEqualTo(FULLNAME + "-api-server");
+        Service service = rendered.one(Service.class, backend.getName());
+        assertThat(service.getSpec().getPorts()).extracting(p -> p.getName()).contains(backend.getPort().getName());
+    }
+}

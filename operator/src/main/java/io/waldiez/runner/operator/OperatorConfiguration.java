@@ -1,0 +1,84 @@
+package io.waldiez.runner.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.waldiez.runner.protocol.ProtocolCodec;
+import java.time.Clock;
+import java.util.Optional;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+/** Wires the JOSDK operator by hand (no Spring Boot starter for JOSDK 5.2 resolves). */
+@Configuration(proxyBeanMethods = false)
+public class OperatorConfiguration {
+
+    @Bean(destroyMethod = "close")
+    KubernetesClient kubernetesClient() {
+        return new KubernetesClientBuilder().build();
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    RedisClient redisClient(OperatorSettings settings) {
+        return RedisClient.create(settings.redisUrl());
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ProtocolCodec protocolCodec() {
+        return new ProtocolCodec();
+    }
+
+    @Bean
+    TaskMetrics taskMetrics(MeterRegistry registry) {
+        return new TaskMetrics(registry);
+    }
+
+    @Bean
+    StatusRecorder statusRecorder(KubernetesClient client, Clock clock) {
+        String instance = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("waldiez-operator");
+        return new StatusRecorder(new TaskEvents(client, clock, instance), clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    WaldiezTaskReconciler waldiezTaskReconciler(OperatorSettings settings, RedisClient redis, ProtocolCodec codec,
+                                                StatusRecorder recorder, TaskMetrics metrics, Clock clock) {
+        return new WaldiezTaskReconciler(settings, redis, codec, recorder, metrics, clock);
+    }
+
+    @Bean(destroyMethod = "stop")
+    Operator operator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry,
+                      WaldiezTaskReconciler reconciler) {
+        // controller-level meters only: per-resource tags would grow with every task
+        MicrometerMetrics metrics = MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build();
+        return JosdkOverrides.create(client, settings, metrics, reconciler);
+    }
+
+    /** Starts reconciling once the application (health endpoint included) is up. */
+    @Bean
+    OperatorStarter operatorStarter(Operator operator) {
+        return new OperatorStarter(operator);
+    }
+
+    static final class OperatorStarter {
+        private final Operator operator;
+
+        OperatorStarter(Operator operator) {
+            this.operator = operator;
+        }
+
+        @EventListener(ApplicationReadyEvent.class)
+        public void start() {
+            operator.start();
+        }
+    }
+}

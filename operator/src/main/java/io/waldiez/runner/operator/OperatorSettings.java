@@ -1,0 +1,82 @@
+package io.waldiez.runner.operator;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * All operator configuration ({@code waldiez.operator.*}); docs/operator.md lists every property.
+ *
+ * @param defaultImage        runner image for tasks that set none
+ * @param watchNamespaces     namespaces to watch; empty means all
+ * @param redisSecretName     Secret (in each task's namespace) holding the runner's Redis URL
+ * @param redisSecretKey      key of that Secret; becomes the runner's WALDIEZ_REDIS_URL by reference
+ * @param redisUrl            Redis URL of the operator itself (for the status stream and cancel); from a
+ *                            Secret through the environment in the chart, never logged
+ * @param consumerName        consumer name in the {@code operator} group; stable across restarts so that
+ *                            entries not yet acknowledged are read again
+ * @param cancelGrace         time between the cancel message and deleting the Job
+ * @param maxTtl              upper bound of spec.ttlSecondsAfterFinished
+ * @param archiveWait         how long past its TTL a task made by the API server waits for the
+ *                            {@code waldiez.io/archived} annotation before it is deleted anyway
+ * @param unknownTaskAckAfter status entries of tasks this operator does not know are acknowledged
+ *                            once they are this old (their task may still be arriving in the cache)
+ * @param reconcileThreads    concurrent reconciles
+ * @param leaderElection      Lease-based leader election
+ */
+@ConfigurationProperties("waldiez.operator")
+public record OperatorSettings(
+        @DefaultValue("waldiez/runner:latest") String defaultImage,
+        @DefaultValue List<String> watchNamespaces,
+        @DefaultValue("waldiez-redis") String redisSecretName,
+        @DefaultValue("url") String redisSecretKey,
+        @DefaultValue("redis://localhost:6379") String redisUrl,
+        @DefaultValue("operator") String consumerName,
+        @DefaultValue("10s") Duration cancelGrace,
+        @DefaultValue("7d") Duration maxTtl,
+        @DefaultValue("1d") Duration archiveWait,
+        @DefaultValue("60s") Duration unknownTaskAckAfter,
+        @DefaultValue("10") int reconcileThreads,
+        @DefaultValue LeaderElection leaderElection) {
+
+    /**
+     * @param enabled        take a Lease before reconciling (required for more than one replica)
+     * @param leaseName      Lease name
+     * @param leaseNamespace Lease namespace; empty means the operator's own namespace
+     */
+    public record LeaderElection(@DefaultValue("false") boolean enabled,
+                                 @DefaultValue("waldiez-operator-lease") String leaseName,
+                                 String leaseNamespace) {
+    }
+
+    /** Settings for tests and for code that builds them by hand. */
+    public static OperatorSettings defaults(String redisUrl) {
+        return new OperatorSettings("waldiez/runner:latest", List.of(), "waldiez-redis", "url", redisUrl, "operator",
+                Duration.ofSeconds(10), Duration.ofDays(7), Duration.ofDays(1), Duration.ofSeconds(60), 10,
+                new LeaderElection(false, "waldiez-operator-lease", null));
+    }
+
+    public OperatorSettings withCancelGrace(Duration grace) {
+        return new OperatorSettings(defaultImage, watchNamespaces, redisSecretName, redisSecretKey, redisUrl, consumerName,
+                grace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection);
+    }
+
+    public OperatorSettings withArchiveWait(Duration wait) {
+        return new OperatorSettings(defaultImage, watchNamespaces, redisSecretName, redisSecretKey, redisUrl, consumerName,
+                cancelGrace, maxTtl, wait, unknownTaskAckAfter, reconcileThreads, leaderElection);
+    }
+
+    public OperatorSettings withWatchNamespaces(List<String> namespaces) {
+        return new OperatorSettings(defaultImage, namespaces, redisSecretName, redisSecretKey, redisUrl, consumerName,
+                cancelGrace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection);
+    }
+
+    @Override
+    public String toString() {
+        // redisUrl may carry a password: never print it
+        return "OperatorSettings[defaultImage=" + defaultImage + ", watchNamespaces=" + watchNamespaces
+                + ", redisSecret=" + redisSecretName + "/" + redisSecretKey + ", cancelGrace=" + cancelGrace
+                + ", maxTtl=" + maxTtl + ", archiveWait=" + archiveWait + ", leaderElection=" + leaderElection + "]";
+    }
+}

@@ -1,0 +1,61 @@
+package io.waldiez.runner.operator.decision;
+
+import io.waldiez.runner.crd.TaskPhase;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What the reconciler should do and record.
+ *
+ * @param phase       the phase to record
+ * @param reason      status.reason
+ * @param message     status.message (never secrets)
+ * @param actions     side effects, in the order of {@link Action}
+ * @param recheckAfter when to look again without an event (deadlines, grace periods, TTL), or null
+ * @param pendingInputRequestId the input request being waited for, or null
+ */
+public record Decision(TaskPhase phase, String reason, String message, Set<Action> actions, Duration recheckAfter,
+                       String pendingInputRequestId) {
+
+    public enum Action {
+        /** Create the flow ConfigMap (inline flows) and the Job. */
+        CREATE_JOB,
+        /** Write the cancel control entry to task:&lt;id&gt;:status. */
+        SEND_CANCEL,
+        /** Delete the Job (and so its pod). */
+        DELETE_JOB,
+        /** Delete the WaldiezTask (TTL); owner references remove the Job and ConfigMap. */
+        DELETE_TASK
+    }
+
+    public Decision {
+        actions = actions.isEmpty() ? EnumSet.noneOf(Action.class) : EnumSet.copyOf(actions);
+    }
+
+    public static Decision of(TaskPhase phase, String reason, String message) {
+        return new Decision(phase, reason, message, Set.of(), null, null);
+    }
+
+    public Decision with(Action... more) {
+        Set<Action> all = EnumSet.noneOf(Action.class);
+        all.addAll(actions);
+        all.addAll(Set.of(more));
+        return new Decision(phase, reason, message, all, recheckAfter, pendingInputRequestId);
+    }
+
+    public Decision recheckAfter(Duration after) {
+        Duration d = after == null || after.isNegative() ? Duration.ZERO : after;
+        // a minimum keeps a clock skew from spinning the reconcile loop
+        Duration bounded = d.compareTo(Duration.ofMillis(200)) < 0 ? Duration.ofMillis(200) : d;
+        return new Decision(phase, reason, message, actions, bounded, pendingInputRequestId);
+    }
+
+    public Decision waitingFor(String requestId) {
+        return new Decision(phase, reason, message, actions, recheckAfter, requestId);
+    }
+
+    public boolean has(Action action) {
+        return actions.contains(action);
+    }
+}

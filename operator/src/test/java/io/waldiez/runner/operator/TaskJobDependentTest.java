@@ -1,0 +1,102 @@
+package io.waldiez.runner.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.waldiez.runner.crd.FlowSource;
+import io.waldiez.runner.crd.Labels;
+import io.waldiez.runner.crd.WaldiezTask;
+import io.waldiez.runner.crd.WaldiezTaskSpec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The Job a task becomes: security, failure policy, flow mount, environment by reference. */
+class TaskJobDependentTest {
+
+    static WaldiezTask task(WaldiezTaskSpec spec) {
+        WaldiezTask t = new WaldiezTask();
+        t.setMetadata(new ObjectMetaBuilder().withName("standup").withNamespace("team-a").withUid("uid-1")
+                .withLabels(Map.of(Labels.TASK_ID, "abc123")).build());
+        t.setSpec(spec);
+        return t;
+    }
+
+    @Test
+    void jobIsLockedDownAndRunsTheFlowFromTheConfigMap() {
+        WaldiezTaskSpec spec = new WaldiezTaskSpec();
+        spec.setFlow(FlowSource.ofConfigMap("standup-flow", "my.waldiez"));
+        spec.setEnv(List.of(new EnvVar("WALDIEZ_TASK_ID", "spoofed", null)));
+        Job job = TaskJobDependent.desiredJob(task(spec), OperatorSettings.defaults("redis://x"));
+
+        assertThat(job.getMetadata().getName()).isEqualTo("wt-standup");
+        assertThat(job.getMetadata().getLabels()).containsEntry(Labels.MANAGED_BY, Labels.MANAGED_BY_OPERATOR)
+                .containsEntry(Labels.TASK_ID, "abc123").doesNotContainKey(Labels.KUEUE_QUEUE_NAME);
+        assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(r -> {
+            assertThat(r.getController()).isTrue();
+            assertThat(r.getUid()).isEqualTo("uid-1");
+        });
+        assertThat(job.getSpec().getBackoffLimit()).isZero();
+        assertThat(job.getSpec().getSuspend()).isNull();
+        assertThat(job.getSpec().getPodFailurePolicy().getRules()).hasSize(2);
+        assertThat(job.getSpec().getPodFailurePolicy().getRules().get(0).getOnExitCodes().getValues())
+                .containsExactly(10, 11, 12, 13);
+        assertThat(job.getSpec().getPodFailurePolicy().getRules().get(1).getAction()).isEqualTo("Ignore");
+
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+        assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(10001L);
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        Container c = pod.getContainers().get(0);
+        assertThat(c.getImage()).isEqualTo("waldiez/runner:latest");
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(c.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/flow") && m.getReadOnly());
+        assertThat(c.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/work"));
+        assertThat(c.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/tmp"));
+        assertThat(pod.getVolumes()).anyMatch(v -> v.getConfigMap() != null && v.getConfigMap().getName().equals("standup-flow")
+                && v.getConfigMap().getItems().get(0).getKey().equals("my.waldiez")
+                && v.getConfigMap().getItems().get(0).getPath().equals("flow.waldiez"));
+        // ours come last, so the last WALDIEZ_TASK_ID (the real one) wins
+        List<EnvVar> taskIds = c.getEnv().stream().filter(e -> e.getName().equals("WALDIEZ_TASK_ID")).toList();
+        assertThat(taskIds.get(taskIds.size() - 1).getValue()).isEqualTo("abc123");
+        assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("WALDIEZ_FLOW_PATH") && e.getValue().equals("/flow/flow.waldiez"));
+        assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("WALDIEZ_INPUT_TIMEOUT") && e.getValue().equals("180"));
+        assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("HOME") && e.getValue().equals("/work"));
+        EnvVar redis = c.getEnv().stream().filter(e -> e.getName().equals("WALDIEZ_REDIS_URL")).findFirst().orElseThrow();
+        assertThat(redis.getValue()).isNull();
+        assertThat(redis.getValueFrom().getSecretKeyRef().getName()).isEqualTo("waldiez-redis");
+    }
+
+    @Test
+    void queuedTaskIsLabelledForKueueAndCreatedSuspended() {
+        WaldiezTaskSpec spec = new WaldiezTaskSpec();
+        spec.setFlow(FlowSource.ofInline("{}"));
+        spec.setQueueName("team-a-queue");
+        spec.setBackoffLimit(2);
+        spec.setImage("example.org/runner:1");
+        Job job = TaskJobDependent.desiredJob(task(spec), OperatorSettings.defaults("redis://x"));
+        assertThat(job.getMetadata().getLabels()).containsEntry(Labels.KUEUE_QUEUE_NAME, "team-a-queue");
+        assertThat(job.getSpec().getSuspend()).isTrue();
+        assertThat(job.getSpec().getBackoffLimit()).isEqualTo(2);
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("example.org/runner:1");
+        assertThat(job.getSpec().getTemplate().getSpec().getVolumes()).anyMatch(v -> v.getConfigMap() != null
+                && v.getConfigMap().getName().equals("wt-standup-flow"));
+    }
+
+    @Test
+    void longNamesAreBoundedAndStayUnique() {
+        String a = TaskIds.boundedName("wt-" + "a".repeat(80));
+        String b = TaskIds.boundedName("wt-" + "a".repeat(81));
+        assertThat(a).hasSizeLessThanOrEqualTo(63).isNotEqualTo(b);
+        assertThat(TaskIds.boundedName("wt-short")).isEqualTo("wt-short");
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Makes sure the machine has what the build and tests need beyond Java, Maven and Python:
+# the Debian redis-server binary (Python runner tests start their own instance on a free port).
+# As root it installs what is missing with apt; otherwise it says what to install.
+set -euo pipefail
+
+missing=()
+command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || missing+=(maven)
+command -v python3 >/dev/null || missing+=(python3)
+command -v redis-server >/dev/null || missing+=(redis-server)
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "prerequisites present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing: ${missing[*]} — install them (e.g. sudo apt-get install -y ${missing[*]}) and run again" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q "${missing[@]}"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the Java modules (Maven) and the Python task runner (pytest).
+# Works on a fresh machine: it prepares the runner virtualenv and, when run as root, installs the
+# Debian redis-server the Python tests start (the Java tests embed PostgreSQL and Redis).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "checking prerequisites"
+scripts/install-prerequisites.sh
+
+step "preparing the runner virtualenv (runner-image/.venv)"
+scripts/prepare-runner-venv.sh "$root/runner-image/.venv"
+
+step "Java modules: mvn verify"
+mvn -B -ntp verify -Dwaldiez.runner.python="$root/runner-image/.venv/bin/python"
+
+step "Python task runner: pytest"
+cd runner-image
+"$root/runner-image/.venv/bin/python" -m pytest -q tests
