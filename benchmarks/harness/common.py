@@ -243,6 +243,29 @@ class Sql:
         self.run("cleanup.sql", tag=tag)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            parts = f.read().rsplit(")", 1)[1].split()
+        return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+async def wait_idle(target: Target, *, below: float = 0.15, max_s: float = 30.0) -> float:
+    """Wait until the server process uses less than `below` of a core over 1 s (bounded)."""
+    if not target.pids:
+        return 0.0
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < max_s:
+        a = sum(c for c in (cpu_seconds(p) for p in target.pids) if c is not None)
+        await asyncio.sleep(1.0)
+        b = sum(c for c in (cpu_seconds(p) for p in target.pids) if c is not None)
+        if b - a < below:
+            break
+    return time.monotonic() - t0
+
+
 def env_info() -> dict[str, Any]:
     info: dict[str, Any] = {"cpus": os.cpu_count()}
     try:

@@ -17,7 +17,7 @@ from .ttfo import ws_connect
 
 
 async def run(target: Target, *, count: int, per_task: int, owner: str | None, sql: Sql,
-              settle: float = 3.0) -> dict[str, Any]:
+              settle: float = 3.0, give_up: int = 300) -> dict[str, Any]:
     if not (sql.available and owner):
         return {"skipped": f"needs active tasks made through SQL: {sql.why_not()}"}
     if not target.pids:
@@ -37,12 +37,19 @@ async def run(target: Target, *, count: int, per_task: int, owner: str | None, s
             before = memory_snapshot(target)
             sem = asyncio.Semaphore(100)
             t0 = time.perf_counter()
+            streak = 0  # consecutive refusals: past give_up the server is at its cap, stop asking
 
             async def one(tid: str) -> None:
+                nonlocal streak
                 async with sem:
+                    if streak >= give_up:
+                        refused["not attempted (server at its cap)"] = refused.get("not attempted (server at its cap)", 0) + 1
+                        return
                     try:
                         conns.append(await ws_connect(target, token, tid, open_timeout=60))
+                        streak = 0
                     except Exception as e:
+                        streak += 1
                         key = type(e).__name__
                         code = getattr(getattr(e, "response", None), "status_code", None)
                         if code:

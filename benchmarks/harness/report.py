@@ -169,7 +169,8 @@ def write_markdown(path: str, results: list[dict], by_label: dict[str, list[dict
     metas: dict[str, str] = {}
     for res in results:
         for k, v in res.get("meta", {}).items():
-            metas.setdefault(k, v)
+            if k != "round":
+                metas.setdefault(k, v)
     loaded = any((r.get("machine", {}).get("loadavg") or [0])[0] > 1.0 for r in results)
     L: list[str] = []
     L.append("# Benchmarks: this project against the original waldiez-runner")
@@ -194,13 +195,17 @@ def write_markdown(path: str, results: list[dict], by_label: dict[str, list[dict
     L.append("")
     L.append("## Results (medians)")
     L.append("")
-    hdr = "| metric | unit | " + " | ".join(labels) + " | " + " | ".join(f"{ours} / {b}" for b in bases if ours in meds) + " |"
+    ratio_cols = [f"{ours} / {b}" for b in bases] if ours in meds else []
+    hdr = "| metric | unit | " + " | ".join(labels + ratio_cols) + " |"
     L.append(hdr)
     L.append("|" + "---|" * (hdr.count("|") - 1))
+    rows_seeded = next((r.get("params", {}).get("rows") for r in results if r.get("params", {}).get("rows")), 100000)
     for key, desc, unit, better, _f in METRICS:
         vals = [meds[lab].get(key) for lab in labels]
         if all(v is None for v in vals):
             continue
+        if rows_seeded != 100000:
+            desc = desc.replace("100k rows", f"{rows_seeded:,} rows")
         row = f"| {desc} | {unit} | " + " | ".join(fmt(v) for v in vals) + " |"
         if ours in meds:
             row += " " + " | ".join(ratio(meds[ours].get(key), meds[b].get(key), better) for b in bases) + " |"

@@ -217,7 +217,12 @@ def start_runner(redis_url: str, r: "redis.Redis[str]", tmp_path: Path) -> Itera
     def start(flow: Path, task_id: str, *args: str, env: dict[str, str] | None = None,
               url: str | None = None) -> RunnerProcess:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("WALDIEZ_")}
-        full_env.update({"WALDIEZ_REDIS_URL": url or redis_url, "PYTHONUNBUFFERED": "1"})
+        full_env.update({"WALDIEZ_REDIS_URL": url or redis_url, "PYTHONUNBUFFERED": "1",
+                         # a dead proxy for everything but localhost: a run that tried to download
+                         # (pip, tiktoken encodings...) would fail instead of silently passing here
+                         "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
+                         "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
+                         "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"})
         full_env.update(env or {})
         cmd = [sys.executable, "-m", "waldiez_task_runner", "--task-id", task_id, "--flow", str(flow),
                "--workdir", str(tmp_path / f"work-{task_id[:8]}"), *args]

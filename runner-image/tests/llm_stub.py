@@ -51,7 +51,8 @@ def completion(model: str) -> dict[str, Any]:
     }
 
 
-def start_stub() -> LlmStub:
+def start_stub(fail_status: int | None = None) -> LlmStub:
+    """Start the stub; with ``fail_status`` every completion request gets that HTTP error."""
     stub: LlmStub
 
     class Handler(BaseHTTPRequestHandler):
@@ -65,6 +66,10 @@ def start_stub() -> LlmStub:
             stub.requests.append(Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             if not self.path.rstrip("/").endswith("/chat/completions"):
                 self._reply(404, {"error": {"message": f"no route {self.path}"}})
+                return
+            if fail_status is not None:
+                self._reply(fail_status, {"error": {"message": "stub refuses this request",
+                                                    "type": "invalid_request_error", "code": "stub_error"}})
                 return
             self._reply(200, completion(str(body.get("model", "unknown"))))
 

@@ -45,7 +45,10 @@ def drive_inputs(rp: RunnerProcess, answer: Callable[[dict[str, str], int], str 
 
 
 def test_valid_flow_completes_with_transcript_results_and_artifacts(start_runner: Start, task_id: str) -> None:
-    rp = start_runner(shared_flow("valid.waldiez"), task_id, "--key-ttl", "600")
+    # unwritable HOME and TMPDIR, as in a pod with a read-only root filesystem: the runner
+    # keeps everything in its workdir
+    rp = start_runner(shared_flow("valid.waldiez"), task_id, "--key-ttl", "600",
+                      env={"HOME": "/proc/no-such-home", "TMPDIR": "/proc/no-such-tmp"})
     code = rp.finish()
     assert code == 0, rp.stderr_tail()
 
@@ -102,9 +105,15 @@ def test_dummy_with_input_answers_reach_the_agents(start_runner: Start, task_id:
 
 
 def test_dummy_with_input_unanswered_finishes_on_timeout_defaults(start_runner: Start, task_id: str) -> None:
-    rp = start_runner(shared_flow("dummy_with_input.waldiez"), task_id, "--input-timeout", "1")
+    # a tiny artifacts cap rides along: the zip is skipped and the transcript says why
+    rp = start_runner(shared_flow("dummy_with_input.waldiez"), task_id, "--input-timeout", "1",
+                      "--artifacts-max-bytes", "1000")
     code = rp.finish(timeout=120)
     assert code == 0, rp.stderr_tail()
+    assert json.loads(rp.final_status()["data"])["artifacts_key"] is None
+    assert not rp.client.exists(rp.keys["artifacts"])
+    assert any(e["type"] == "print" and "Artifacts not stored: the output folder is larger than 1000 bytes"
+               in e["data"] for e in rp.output)
     requests = [e for e in rp.output if e["type"] == "input_request"]
     responses = [e for e in rp.output if e["type"] == "input_response"]
     timeouts = [e for e in rp.output if e["type"] == "print" and "No input received within 1 seconds" in e["data"]]
@@ -240,7 +249,8 @@ def test_llm_flow_reaches_the_stub_with_model_key_and_base_url(
         path = tmp_path / "llm_echo.waldiez"
         path.write_text(json.dumps(flow))
         secret = "sk-test-" + task_id
-        rp = start_runner(path, task_id, env={"OPENAI_API_KEY": secret})
+        # DEBUG on purpose: even debug logs must not show the key
+        rp = start_runner(path, task_id, "--log-level", "DEBUG", env={"OPENAI_API_KEY": secret})
         assert rp.finish() == 0, rp.stderr_tail()
     finally:
         stub.stop()
@@ -285,3 +295,143 @@ def test_sigterm_while_waldiez_is_still_loading(start_runner: Start, task_id: st
     assert time.monotonic() - start < 2.0
     rp.finish()
     assert rp.final_status()["status"] == "CANCELLED"
+
+
+@pytest.fixture(scope="module")
+def password_redis() -> Any:
+    """A second redis-server that requires a password."""
+    import shutil
+    import tempfile
+
+    import redis as _redis
+
+    port, secret = free_port(), "Pw-" + os.urandom(6).hex()
+    tmp = tempfile.mkdtemp(prefix="wz-redis-auth-")
+    proc = subprocess.Popen(
+        [shutil.which("redis-server") or "/usr/bin/redis-server", "--port", str(port), "--bind", "127.0.0.1",
+         "--save", "", "--appendonly", "no", "--dir", tmp, "--requirepass", secret],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = _redis.Redis(host="127.0.0.1", port=port, password=secret, decode_responses=True)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except _redis.ConnectionError:
+            assert time.monotonic() < deadline and proc.poll() is None, "redis-server did not start"
+            time.sleep(0.05)
+    yield port, secret, client
+    proc.terminate()
+    proc.wait(timeout=10)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_password_in_url_or_env_works_and_is_never_logged(
+        start_runner: Start, task_id: str, password_redis: Any, tmp_path: Path) -> None:
+    port, secret, client = password_redis
+    # A missing flow file keeps these runs short (no waldiez import) while still going through
+    # connect, status entries, a print entry and EXPIRE; the TLS test below runs a whole flow
+    # with a password.
+    missing = tmp_path / "missing.waldiez"
+    rp = start_runner(missing, task_id, "--log-level", "DEBUG", url=f"redis://:{secret}@127.0.0.1:{port}/0")
+    rp.client = client
+    assert rp.finish() == 11, rp.stderr_tail()
+    assert [f["status"] for _i, f in client.xrange(rp.keys["status"])] == ["RUNNING", "FAILED"]
+    assert secret not in rp.stdout and secret not in rp.stderr
+    assert f"redis://:***@127.0.0.1:{port}/0" in rp.stderr
+
+    # password only in WALDIEZ_REDIS_PASSWORD
+    rp2 = start_runner(missing, task_id + "-env", url=f"redis://127.0.0.1:{port}/0",
+                       env={"WALDIEZ_REDIS_PASSWORD": secret})
+    rp2.client = client
+    assert rp2.finish() == 11
+    assert rp2.final_status()["status"] == "FAILED"
+    # a wrong password is not retried: exit 13 at once, with a clear message
+    rp3 = start_runner(missing, task_id + "-bad", url=f"redis://127.0.0.1:{port}/0",
+                       env={"WALDIEZ_REDIS_PASSWORD": "wrong-" + secret})
+    assert rp3.finish() == 13
+    assert "refused the credentials" in rp3.stderr
+    assert secret not in rp2.stderr + rp3.stderr
+
+
+def _make_tls_material(folder: Path) -> tuple[Path, Path, Path]:
+    """A throwaway CA and a server certificate for 127.0.0.1 (openssl CLI)."""
+    ca_key, ca_crt = folder / "ca.key", folder / "ca.crt"
+    key, csr, crt = folder / "server.key", folder / "server.csr", folder / "server.crt"
+    ext = folder / "san.ext"
+    ext.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    steps = [
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=test-ca",
+         "-keyout", str(ca_key), "-out", str(ca_crt)],
+        ["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+         "-keyout", str(key), "-out", str(csr)],
+        ["openssl", "x509", "-req", "-in", str(csr), "-CA", str(ca_crt), "-CAkey", str(ca_key),
+         "-CAcreateserial", "-days", "2", "-extfile", str(ext), "-out", str(crt)],
+    ]
+    for cmd in steps:
+        subprocess.run(cmd, check=True, capture_output=True, timeout=60)
+    return ca_crt, crt, key
+
+
+def test_tls_redis_with_ca_bundle(start_runner: Start, task_id: str, tmp_path: Path) -> None:
+    import shutil
+
+    import redis as _redis
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl CLI not available to make test certificates")
+    ca, crt, key = _make_tls_material(tmp_path)
+    port, secret = free_port(), "tls-" + os.urandom(6).hex()
+    proc = subprocess.Popen(
+        [shutil.which("redis-server") or "/usr/bin/redis-server", "--port", "0", "--tls-port", str(port),
+         "--bind", "127.0.0.1", "--tls-cert-file", str(crt), "--tls-key-file", str(key),
+         "--tls-ca-cert-file", str(ca), "--tls-auth-clients", "no", "--requirepass", secret,
+         "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        client = _redis.Redis(host="127.0.0.1", port=port, password=secret, ssl=True,
+                              ssl_ca_certs=str(ca), decode_responses=True)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except _redis.ConnectionError:
+                assert time.monotonic() < deadline and proc.poll() is None, "TLS redis-server did not start"
+                time.sleep(0.05)
+        rp = start_runner(shared_flow("valid.waldiez"), task_id, "--redis-ca-cert", str(ca),
+                          url=f"rediss://:{secret}@127.0.0.1:{port}/0")
+        rp.client = client
+        assert rp.finish() == 0, rp.stderr_tail()
+        assert rp.final_status()["status"] == "COMPLETED"
+        assert secret not in rp.stderr + rp.stdout
+
+        # without the CA bundle the server certificate is not trusted: infrastructure error
+        rp2 = start_runner(shared_flow("valid.waldiez"), task_id + "-noca", "--redis-retries", "1",
+                           url=f"rediss://:{secret}@127.0.0.1:{port}/0")
+        assert rp2.finish() == 13
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_flow_failing_at_run_time_exit_10(start_runner: Start, task_id: str, tmp_path: Path) -> None:
+    stub = start_stub(fail_status=400)  # 4xx: the OpenAI client does not retry
+    try:
+        flow = json.loads((TEST_FLOWS / "llm_echo.waldiez").read_text())
+        flow["data"]["models"][0]["data"]["baseUrl"] = stub.base_url
+        path = tmp_path / "llm_fail.waldiez"
+        path.write_text(json.dumps(flow))
+        rp = start_runner(path, task_id, env={"OPENAI_API_KEY": "sk-unused"})
+        assert rp.finish() == 10, rp.stderr_tail()
+    finally:
+        stub.stop()
+    assert stub.requests, "the flow never called the model"
+    final = rp.final_status()
+    assert final["status"] == "FAILED"
+    data = json.loads(final["data"])
+    assert data["exit_code"] == 10 and data["error"]
+    assert "\n" not in data["error"] and "Traceback" not in data["error"]
+    assert "stub refuses this request" in data["error"] and data["error_type"] == "FlowError"
+    assert any(e["type"] == "print" and e["data"].startswith("Task failed: ") for e in rp.output)
+    assert rp.client.get(rp.keys["results"]) is not None

@@ -152,12 +152,15 @@ is always included so tasks it creates can start.
 {{/*
 A value generated once: the existing Secret's value when there is one (upgrades keep it), else a
 new random one. `lookup` is empty in `helm template` and dry runs, so those show a fresh value.
-Call with (dict "ctx" $ "namespace" ns "name" secretName "key" key "length" n).
+Call with (dict "namespace" ns "name" secretName "key" key "length" n), plus "hex" true for an id
+in the API server's own format (lower-case hex).
 */}}
 {{- define "waldiez.generatedValue" -}}
 {{- $existing := lookup "v1" "Secret" .namespace .name }}
 {{- if and $existing $existing.data (hasKey $existing.data .key) }}
 {{- index $existing.data .key | b64dec }}
+{{- else if .hex }}
+{{- uuidv4 | replace "-" "" | trunc (int .length) }}
 {{- else }}
 {{- randAlphaNum (int .length) }}
 {{- end }}
@@ -181,4 +184,12 @@ Call with (dict "ctx" $ "namespace" ns "name" secretName "key" key "length" n).
 {{/* Checksum of a rendered template, so pods roll when their settings change. */}}
 {{- define "waldiez.checksum" -}}
 {{- include (print .ctx.Template.BasePath "/" .file) .ctx | sha256sum }}
+{{- end }}
+
+{{/* Checks across values that the JSON schema cannot express; fails the install with a message. */}}
+{{- define "waldiez.validate" -}}
+{{- $taskNs := include "waldiez.apiServer.taskNamespace" . }}
+{{- if and .Values.watchNamespaces (eq .Values.apiServer.launcherMode "kubernetes") (not (has $taskNs .Values.watchNamespaces)) }}
+{{- fail (printf "apiServer.taskNamespace %q is not in watchNamespaces %v: the operator would never run the tasks the API server creates there" $taskNs .Values.watchNamespaces) }}
+{{- end }}
 {{- end }}

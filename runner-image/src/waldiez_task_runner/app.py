@@ -93,6 +93,7 @@ class TaskRun:
         self.transcript = transcript
         self.state = _State()
         self.link: RedisLink | None = None
+        self.stream: RedisIOStream | None = None
         self.workdir: Path | None = None
         self._own_workdir = False
 
@@ -115,6 +116,12 @@ class TaskRun:
         except redis.RedisError as exc:
             sys.stderr.write(f"waldiez-task-runner: error: Redis failed during the run: {exc}\n")
             return ExitCode.INFRASTRUCTURE
+        except Exception as exc:  # noqa: BLE001 - a runner bug must still end with a final status
+            log.exception("unexpected runner error")
+            try:
+                return self._finish_failed(self.link, exc, ExitCode.FLOW_FAILED)
+            except redis.RedisError:
+                return ExitCode.INFRASTRUCTURE
         finally:
             watcher.stopped.set()
             self._cleanup_workdir()
@@ -128,7 +135,7 @@ class TaskRun:
         except OSError as exc:
             return self._finish_failed(link, exc, ExitCode.FLOW_FAILED)
 
-        stream = RedisIOStream(link, self.settings.input_timeout, self.state.cancelled)
+        stream = self.stream = RedisIOStream(link, self.settings.input_timeout, self.state.cancelled)
         # Loading happens in the worker too: importing waldiez/ag2 takes seconds, and the main
         # thread must stay free to honour a cancel or SIGTERM within 2 s at any moment.
         worker = threading.Thread(target=self._load_and_run, args=(stream, self.workdir / "flow.py"),
@@ -178,9 +185,15 @@ class TaskRun:
         results_json = to_json(outcome.results)
         link.client.set(link.keys.results, results_json)
         if outcome.error is not None:
+            message = _first_line(outcome.error)
+            detail = self.stream.last_error if self.stream is not None else None
+            if detail and detail not in message:
+                message = _first_line(f"{message}: {detail}")
+            log.error("flow failed (exit %d): %s", ExitCode.FLOW_FAILED, message)
+            link.print_line(f"Task failed: {message}")
             link.set_status(Status.FAILED, {
                 "error_type": outcome.error_type or "FlowError",
-                "error": _first_line(outcome.error),
+                "error": message,
                 "exit_code": ExitCode.FLOW_FAILED,
             })
             link.expire_keys()
@@ -232,18 +245,22 @@ class TaskRun:
         else:
             workdir = Path(tempfile.mkdtemp(prefix=f"wz-task-{self.settings.task_id[:16]}-")).resolve()
             self._own_workdir = True
-        home = workdir / "home"
+        home, tmp = workdir / "home", workdir / "tmp"
         home.mkdir(exist_ok=True)
-        # waldiez keeps checkpoints under ~/waldiez/...; pods have a read-only root filesystem and
-        # local runs must not pile up in the user's home, so HOME (and caches) point into the run.
+        tmp.mkdir(exist_ok=True)
+        # waldiez keeps checkpoints under ~/waldiez/... and runs the flow from a temp dir; pods
+        # have a read-only root filesystem and local runs must not pile up in the user's home, so
+        # HOME, caches and temp files all live in the workdir (the only place that must be writable).
         os.environ["HOME"] = str(home)
         os.environ["XDG_CACHE_HOME"] = str(home / ".cache")
+        os.environ["TMPDIR"] = str(tmp)
+        tempfile.tempdir = str(tmp)  # gettempdir() caches its first answer
         os.chdir(workdir)
         return workdir
 
     def _cleanup_workdir(self) -> None:
         if self._own_workdir and self.workdir is not None:
-            os.chdir(tempfile.gettempdir())
+            os.chdir("/")
             shutil.rmtree(self.workdir, ignore_errors=True)
             self._own_workdir = False
 

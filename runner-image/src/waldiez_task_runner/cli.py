@@ -18,6 +18,9 @@ def _configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         force=True,
     )
+    # HTTP client debug logs can carry request headers (Authorization: Bearer <LLM key>)
+    for noisy in ("openai", "httpx", "httpcore", "httpx2", "httpcore2", "urllib3"):
+        logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

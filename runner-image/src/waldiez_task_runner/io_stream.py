@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 # XREAD BLOCK slice while waiting for an answer: short, so a cancel is noticed quickly.
 _BLOCK_MS = 500
 _READABLE_LIMIT = 2000
+_WALDIEZ_FAILED = "<Waldiez> - Workflow execution failed: "
 
 
 class InputCancelled(Exception):
@@ -76,6 +77,9 @@ class RedisIOStream:
         self._clock = clock
         self._cursor = "0-0"
         self._input_lock = threading.Lock()
+        # the last error the flow reported (ag2 error event or waldiez's failure line): waldiez's
+        # own result for a failed run is often just "No results generated"
+        self.last_error: str | None = None
 
     # -- output -----------------------------------------------------------------------------
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False, **kwargs: Any) -> None:
@@ -88,10 +92,15 @@ class RedisIOStream:
                 value = value.decode("utf-8", errors="replace")
             text = f"{text} {value}" if text else str(value)
         text += end
+        if text.startswith(_WALDIEZ_FAILED):
+            self.last_error = text[len(_WALDIEZ_FAILED):].strip() or self.last_error
         self.link.emit_output(protocol.print_entry(self.task_id, text), f"[print] {text}")
 
     def send(self, message: Any) -> None:
         dump = event_dump(message)
+        content = dump.get("content")
+        if dump.get("type") == "error" and isinstance(content, dict) and content.get("error"):
+            self.last_error = str(content["error"])
         data = json.dumps(dump, ensure_ascii=False, default=str)
         self.link.emit_output(protocol.print_entry(self.task_id, data), readable_event(dump))
 

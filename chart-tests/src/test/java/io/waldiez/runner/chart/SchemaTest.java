@@ -50,6 +50,15 @@ class SchemaTest {
     }
 
     @Test
+    void tasksTheApiServerCreatesMustBeInAWatchedNamespace() {
+        assertThatThrownBy(() -> ChartFixture.render("namespaced", Map.of("apiServer.taskNamespace", "team-c")))
+                .hasMessageContaining("apiServer.taskNamespace \"team-c\" is not in watchNamespaces [team-a team-b]");
+        // The release namespace is not watched in that value set either, so the default fails too.
+        assertThatThrownBy(() -> ChartFixture.render("namespaced", Map.of("apiServer.taskNamespace", "")))
+                .hasMessageContaining("apiServer.taskNamespace \"waldiez\" is not in watchNamespaces");
+    }
+
+    @Test
     void anExternalRedisNeedsASecret() {
         Map<String, String> sets = new LinkedHashMap<>();
         sets.put("redis.enabled", "false");

@@ -87,7 +87,8 @@ class SecretsTest {
         for (ConfigMap configMap : configMaps) {
             assertThat(configMap.getBinaryData()).isNullOrEmpty();
             configMap.getData().forEach((key, value) -> {
-                if (SECRET_LIKE_KEY.matcher(key).matches()) {
+                // A secret-like key may only be a switch or name where a secret is, never hold one.
+                if (SECRET_LIKE_KEY.matcher(key).matches() && !value.matches("true|false")) {
                     assertThat(key).as("secret-like key in ConfigMap %s", configMap.getMetadata().getName())
                             .matches(SECRET_REFERENCE_KEY);
                     assertThat(value).as("%s names a Secret or key, nothing more", key).matches(PLAIN_NAME);
@@ -125,6 +126,9 @@ class SecretsTest {
         }
         assertThat(firstValues.get(FULLNAME + "-auth").get("jwt-secret-key"))
                 .as("HS256 needs at least 256 bits").hasSizeGreaterThanOrEqualTo(32);
+        // The first clients-api client: readable with kubectl, in the API server's id format.
+        assertThat(firstValues.get(FULLNAME + "-auth").get("clients-api-client-id")).matches("[0-9a-f]{32}");
+        assertThat(firstValues.get(FULLNAME + "-auth").get("clients-api-client-secret")).hasSize(64);
         String redisUrl = firstValues.get(FULLNAME + "-redis").get("redis-url");
         assertThat(redisUrl).startsWith("redis://:" + firstValues.get(FULLNAME + "-redis").get("redis-password") + "@"
                 + FULLNAME + "-redis." + NAMESPACE + ".svc:6379");
@@ -172,9 +176,9 @@ class SecretsTest {
         assertSecretRef(env.get("WALDIEZ_AUTH_SECRET_KEY"), "waldiez-jwt", "hs256-key");
 
         Deployment operator = rendered.one(Deployment.class, FULLNAME + "-operator");
-        operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                .filter(e -> e.getName().equals("WALDIEZ_REDIS_URL"))
-                .forEach(e -> assertSecretRef(e, "waldiez-redis", "url"));
+        Map<String, EnvVar> operatorEnv = new HashMap<>();
+        operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> operatorEnv.put(e.getName(), e));
+        assertSecretRef(operatorEnv.get("WALDIEZ_OPERATOR_REDIS_URL"), "waldiez-redis", "url");
         Map<String, String> operatorSettings = rendered.one(ConfigMap.class, FULLNAME + "-operator").getData();
         assertThat(operatorSettings)
                 .containsEntry("WALDIEZ_OPERATOR_REDIS_SECRET_NAME", "waldiez-redis")

@@ -28,7 +28,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What each realistic value set must produce, read from the parsed objects. */
 class ValueSetsTest {
 
-    static final String APP_VERSION = "0.1.0";
+    /** Image tags default to the chart's appVersion. */
+    static final String APP_VERSION = appVersion();
+
+    private static String appVersion() {
+        try {
+            Map<?, ?> chart = ChartFixture.SERIALIZATION.unmarshal(
+                    java.nio.file.Files.readString(ChartFixture.chartDir().resolve("Chart.yaml")), Map.class);
+            return String.valueOf(chart.get("appVersion"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     static Container container(Deployment deployment) {
         return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -61,11 +72,16 @@ class ValueSetsTest {
                 .containsEntry("WALDIEZ_LAUNCHER_MODE", "kubernetes")
                 .containsEntry("SPRING_DATASOURCE_URL",
                         "jdbc:postgresql://" + FULLNAME + "-postgresql." + NAMESPACE + ".svc:5432/waldiez")
-                .containsEntry("SPRING_DATASOURCE_USERNAME", "waldiez");
+                .containsEntry("SPRING_DATASOURCE_USERNAME", "waldiez")
+                // The chart always gives the database, Redis and JWT key: nothing embedded or pod-local.
+                .containsEntry("WALDIEZ_EMBEDDED_POSTGRES_ENABLED", "false")
+                .containsEntry("WALDIEZ_EMBEDDED_REDIS_ENABLED", "false")
+                .containsEntry("WALDIEZ_AUTH_REQUIRE_SECRET_KEY", "true");
         Map<String, String> operatorSettings = rendered.one(ConfigMap.class, FULLNAME + "-operator").getData();
         assertThat(operatorSettings)
                 .containsEntry("WALDIEZ_OPERATOR_DEFAULT_IMAGE", "waldiez/k8s-runner-task:" + APP_VERSION)
-                .containsEntry("WALDIEZ_OPERATOR_WATCH_NAMESPACES", "")
+                // Unset means every namespace (an empty string could bind as one namespace named "").
+                .doesNotContainKey("WALDIEZ_OPERATOR_WATCH_NAMESPACES")
                 .containsEntry("WALDIEZ_OPERATOR_LEADER_ELECTION_ENABLED", "false")
                 .containsEntry("WALDIEZ_OPERATOR_REDIS_SECRET_NAME", FULLNAME + "-redis")
                 .containsEntry("WALDIEZ_OPERATOR_REDIS_SECRET_KEY", "redis-url");
@@ -89,7 +105,7 @@ class ValueSetsTest {
         assertThat(rendered.one(ConfigMap.class, FULLNAME + "-operator").getData())
                 .containsEntry("WALDIEZ_OPERATOR_WATCH_NAMESPACES", "team-a,team-b");
         assertThat(rendered.one(ConfigMap.class, FULLNAME + "-api-server").getData())
-                .containsEntry("WALDIEZ_KUBERNETES_NAMESPACE", "team-a")
+                .containsEntry("WALDIEZ_LAUNCHER_KUBERNETES_NAMESPACE", "team-a")
                 .containsEntry("WALDIEZ_CORS_ALLOWED_ORIGINS", "https://studio.example.com");
         for (String ns : List.of("team-a", "team-b")) {
             rendered.one(Role.class, ns, FULLNAME + "-operator");
@@ -157,26 +173,28 @@ class ValueSetsTest {
 
         List<GenericKubernetesResource> monitors = rendered.all(GenericKubernetesResource.class).stream()
                 .filter(r -> "ServiceMonitor".equals(r.getKind())).toList();
-        assertThat(monitors).hasSize(2).allSatisfy(m -> {
-            assertThat(m.getMetadata().getLabels()).containsEntry("release", "prometheus");
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> endpoints = (List<Map<String, Object>>) m.getAdditionalProperties()
-                    .get("spec") == null ? null : (List<Map<String, Object>>) ((Map<String, Object>) m.getAdditionalProperties().get("spec")).get("endpoints");
-            assertThat(endpoints).singleElement().satisfies(e -> assertThat(e).containsEntry("path", "/actuator/prometheus"));
-        });
+        assertThat(monitors).hasSize(2);
         // Each ServiceMonitor selects a Service that exists and exposes the named port.
         for (GenericKubernetesResource monitor : monitors) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> spec = (Map<String, Object>) monitor.getAdditionalProperties().get("spec");
-            @SuppressWarnings("unchecked")
-            Map<String, String> selector = (Map<String, String>) ((Map<String, Object>) spec.get("selector")).get("matchLabels");
-            @SuppressWarnings("unchecked")
-            String port = (String) ((List<Map<String, Object>>) spec.get("endpoints")).get(0).get("port");
+            assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+            Map<String, Object> spec = map(monitor.getAdditionalProperties().get("spec"));
+            Map<String, Object> selector = map(map(spec.get("selector")).get("matchLabels"));
+            List<?> endpoints = (List<?>) spec.get("endpoints");
+            assertThat(endpoints).hasSize(1);
+            Map<String, Object> endpoint = map(endpoints.get(0));
+            assertThat(endpoint).containsEntry("path", "/actuator/prometheus");
             assertThat(rendered.all(Service.class))
-                    .filteredOn(s -> s.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+                    .filteredOn(svc -> svc.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
                     .singleElement()
-                    .satisfies(s -> assertThat(s.getSpec().getPorts()).extracting(p -> p.getName()).contains(port));
+                    .satisfies(svc -> assertThat(svc.getSpec().getPorts()).extracting(p -> p.getName())
+                            .contains((String) endpoint.get("port")));
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        assertThat(value).isInstanceOf(Map.class);
+        return (Map<String, Object>) value;
     }
 
     @Test
@@ -195,7 +213,9 @@ class ValueSetsTest {
                 .containsEntry("WALDIEZ_OPERATOR_DEFAULT_IMAGE", "registry.example.com/mirror/waldiez/k8s-runner-task:" + APP_VERSION);
 
         NetworkPolicy policy = rendered.one(NetworkPolicy.class, NAMESPACE, FULLNAME + "-tasks");
-        assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
+        assertThat(policy.getSpec().getEgress())
+                .filteredOn(rule -> rule.getTo().get(0).getIpBlock() != null)
+                .anySatisfy(rule -> {
             assertThat(rule.getTo().get(0).getIpBlock().getCidr()).isEqualTo("10.40.0.10/32");
             assertThat(rule.getPorts().get(0).getPort().getIntVal()).isEqualTo(6380);
         });

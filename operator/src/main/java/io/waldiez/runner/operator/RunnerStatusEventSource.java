@@ -134,6 +134,18 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
         states.computeIfPresent(taskId, (id, s) -> s.withoutAcked(ids));
     }
 
+    /** Acknowledges whatever is pending for a task whose status can no longer change. */
+    public void acknowledgeAll(String taskId) {
+        RunnerState state = states.get(taskId);
+        if (state != null) {
+            acknowledge(taskId, state.unacked());
+        }
+    }
+
+    private static boolean isTerminal(WaldiezTask task) {
+        return task.getStatus() != null && task.getStatus().getPhase() != null && task.getStatus().getPhase().isTerminal();
+    }
+
     /** Drops the cached state of a finished (or deleted) task; a later read reloads it from Redis. */
     public void forget(String taskId) {
         states.computeIfPresent(taskId, (id, s) -> s.unacked().isEmpty() ? null : s);
@@ -200,6 +212,11 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
                 if (age(m.getId(), startedAt).compareTo(unknownTaskAckAfter) > 0) {
                     commandConnection.sync().xack(StreamKeys.GLOBAL_STATUS, GROUP, m.getId());
                 }
+                continue;
+            }
+            if (tasks.stream().allMatch(RunnerStatusEventSource::isTerminal)) {
+                // terminal phases never change: nothing left to record
+                commandConnection.sync().xack(StreamKeys.GLOBAL_STATUS, GROUP, m.getId());
                 continue;
             }
             RunnerState before = states.get(entry.taskId());

@@ -94,7 +94,9 @@ public class StatusRecorder {
         } else if (cancelSent) {
             conditions.add(new ConditionBuilder().withType(CONDITION_CANCEL_REQUESTED).withStatus("True")
                     .withReason("CancelSent").withMessage("the runner was told to stop")
-                    .withObservedGeneration(generation).withLastTransitionTime(now).build());
+                    // millisecond precision: the cancel grace period is measured from it
+                    .withObservedGeneration(generation)
+                    .withLastTransitionTime(clock.instant().truncatedTo(ChronoUnit.MILLIS).toString()).build());
         }
         s.setConditions(conditions);
         return s;

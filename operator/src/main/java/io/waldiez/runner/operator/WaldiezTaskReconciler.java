@@ -150,6 +150,7 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
             recorder.record(task, context, decision, taskId, jobName, decision.has(Action.SEND_CANCEL));
             runner.ifPresent(r -> runnerStatus.acknowledge(taskId, r.unacked()));
             if (decision.phase() != null && decision.phase().isTerminal()) {
+                runnerStatus.acknowledgeAll(taskId);
                 runnerStatus.forget(taskId);
             }
             UpdateControl<WaldiezTask> control = UpdateControl.noUpdate();

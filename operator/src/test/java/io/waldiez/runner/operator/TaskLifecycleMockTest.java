@@ -101,6 +101,11 @@ class TaskLifecycleMockTest {
         assertThat(status.getObservedGeneration()).isEqualTo(scenarios.task("ok").getMetadata().getGeneration());
         assertThat(status.getConditions()).anyMatch(c -> c.getType().equals("Succeeded") && c.getStatus().equals("True"));
         assertThat(status.getJobName()).isEqualTo("wt-ok");
+        // transitions are visible to kubectl describe as events.k8s.io Events
+        var events = client.events().v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "ok".equals(e.getRegarding().getName())).toList();
+        assertThat(events).extracting(e -> e.getReason()).contains("JobCreated", "Started", "InputRequested", "Completed");
+        assertThat(events).allMatch(e -> TaskEvents.REPORTING_CONTROLLER.equals(e.getReportingController()));
     }
 
     @Test

@@ -44,6 +44,9 @@ public class TokenService {
     /** Checks credentials and issues a pair; 401 {@code Invalid credentials.} on any mismatch. */
     public TokensResponse issue(String clientId, String clientSecret) {
         requireLocalAuth();
+        if (clientId.indexOf('\0') >= 0 || clientSecret.indexOf('\0') >= 0) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, AuthenticatedClient.INVALID_CREDENTIALS);
+        }
         ClientRecord client = clients.authenticate(clientId, clientSecret)
                 .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, AuthenticatedClient.INVALID_CREDENTIALS));
         return issueFor(client);

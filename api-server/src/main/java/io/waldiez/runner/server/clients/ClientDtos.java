@@ -10,6 +10,10 @@ import java.time.Instant;
 /** JSON shapes of the clients API (spec §5.2), snake_case like the original. */
 public final class ClientDtos {
 
+    /** PostgreSQL text cannot hold NUL characters. */
+    static final String NO_NUL = "[^\\x00]*";
+    static final String NUL_MESSAGE = "must not contain NUL characters";
+
     private ClientDtos() {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -38,11 +42,11 @@ public final class ClientDtos {
     /** Unknown keys are ignored (Boot's default FAIL_ON_UNKNOWN_PROPERTIES=false). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ClientCreate(
-            @Size(min = 1, max = 255) @Pattern(regexp = "\\S+", message = "must not contain whitespace") String clientId,
-            @Size(min = 1, max = 1024) String plainSecret,
+            @Size(min = 1, max = 255) @Pattern(regexp = "[^\\s\\x00]+", message = "must not contain whitespace or NUL characters") String clientId,
+            @Size(min = 1, max = 1024) @Pattern(regexp = NO_NUL, message = NUL_MESSAGE) String plainSecret,
             String audience,
-            @NotBlank @Size(max = 255) String name,
-            @Size(max = 4096) String description) {
+            @NotBlank @Size(max = 255) @Pattern(regexp = NO_NUL, message = NUL_MESSAGE) String name,
+            @Size(max = 4096) @Pattern(regexp = NO_NUL, message = NUL_MESSAGE) String description) {
 
         public ClientCreate {
             name = name == null ? "Default" : name;
@@ -50,5 +54,7 @@ public final class ClientDtos {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ClientUpdate(@Size(min = 1, max = 255) String name, @Size(max = 4096) String description) {}
+    public record ClientUpdate(
+            @Size(min = 1, max = 255) @Pattern(regexp = NO_NUL, message = NUL_MESSAGE) String name,
+            @Size(max = 4096) @Pattern(regexp = NO_NUL, message = NUL_MESSAGE) String description) {}
 }

@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DuplicateKeyException;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.jdbc.core.JdbcAggregateTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -67,13 +68,25 @@ public class ClientService {
         Instant now = now();
         ClientRecord record = new ClientRecord(Ids.newId(), publicId, passwordEncoder.encode(secret), aud,
                 name == null ? "Default" : name, description, now, now, null);
+        if (repository.findByClientId(publicId).isPresent()) {
+            throw duplicate();
+        }
         try {
             aggregates.insert(record);
-        } catch (DuplicateKeyException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "A client with this client_id already exists.");
+        } catch (DataAccessException e) {
+            // A concurrent create with the same client_id (Spring Data JDBC wraps the driver error).
+            if (NestedExceptionUtils.getMostSpecificCause(e) instanceof SQLException sql
+                    && "23505".equals(sql.getSQLState())) {
+                throw duplicate();
+            }
+            throw e;
         }
         log.info("Created client id={} audience={}", record.id(), aud);
         return new CreatedClient(record, secret);
+    }
+
+    private static ApiException duplicate() {
+        return new ApiException(HttpStatus.BAD_REQUEST, "A client with this client_id already exists.");
     }
 
     public Optional<ClientRecord> findById(String id) {

@@ -10,7 +10,9 @@ import io.waldiez.runner.server.clients.ClientDtos.ClientUpdate;
 import io.waldiez.runner.server.common.Page;
 import io.waldiez.runner.server.common.PageParams;
 import io.waldiez.runner.server.common.RequestValidationException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import java.util.Arrays;
 import java.util.List;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.ResponseEntity;
@@ -44,6 +46,7 @@ public class ClientsController {
             @RequestParam(required = false) String search,
             @RequestParam(name = "order_by", required = false) String orderBy,
             @RequestParam(name = "order_type", required = false) String orderType) {
+        RequestValidationException.requireNoNul("query", "search", search);
         RequestValidationException.requireOneOf("query", "order_by", orderBy, ClientService.ORDER_BY);
         RequestValidationException.requireOneOf("query", "order_type", orderType, List.of("asc", "desc"));
         return clients.list(paging, search, orderBy, "desc".equals(orderType)).map(ClientResponse::of);
@@ -87,9 +90,14 @@ public class ClientsController {
     public ResponseEntity<Void> deleteMany(@RequestParam(required = false) List<String> ids,
             @RequestParam(required = false) List<String> audiences,
             @RequestParam(required = false) List<String> excluded,
-            @AuthenticationPrincipal AuthenticatedClient caller) {
+            @AuthenticationPrincipal AuthenticatedClient caller, HttpServletRequest request) {
         // "excluded" is accepted and ignored, as in the original.
-        clients.deleteMany(ids, audiences, caller.id());
+        String[] rawIds = request.getParameterValues("ids");
+        if (rawIds != null && Arrays.stream(rawIds).allMatch(String::isBlank)) {
+            // "?ids=" names no client: delete nothing rather than fall back to "every other client".
+            return ResponseEntity.noContent().build();
+        }
+        clients.deleteMany(ids == null ? null : ids.stream().filter(i -> !i.isBlank()).toList(), audiences, caller.id());
         return ResponseEntity.noContent().build();
     }
 }

@@ -28,4 +28,12 @@ public class RequestValidationException extends RuntimeException {
                     "enum", List.of(where, name), "Input should be one of " + options, value));
         }
     }
+
+    /** 422 if {@code value} contains a NUL character, which PostgreSQL text cannot store. */
+    public static void requireNoNul(String where, String name, String value) {
+        if (value != null && value.indexOf('\0') >= 0) {
+            throw new RequestValidationException(new ValidationError(
+                    "string_pattern_mismatch", List.of(where, name), "String must not contain NUL characters", null));
+        }
+    }
 }

@@ -8,13 +8,16 @@ import io.waldiez.runner.server.common.RequestValidationException;
 import io.waldiez.runner.server.common.ValidationError;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.MessageSourceResolvable;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.Ordered;
+import org.springframework.dao.DataAccessException;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -166,6 +169,21 @@ public class ApiExceptionHandler {
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     ResponseEntity<Object> tooLarge(MaxUploadSizeExceededException e) {
         return body(HttpStatus.PAYLOAD_TOO_LARGE, "Request too large.");
+    }
+
+    /**
+     * Safety net: a value the database refuses as data (SQLSTATE class 22: bad encoding, out of
+     * range, ...) is the caller's input, so 400 rather than 500.
+     */
+    @ExceptionHandler(DataAccessException.class)
+    ResponseEntity<Object> data(DataAccessException e, HttpServletRequest request) {
+        if (NestedExceptionUtils.getMostSpecificCause(e) instanceof SQLException sql
+                && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+            log.warn("Rejected input on {} {}: SQLSTATE {}", request.getMethod(), request.getRequestURI(),
+                    sql.getSQLState());
+            return body(HttpStatus.BAD_REQUEST, "Invalid input value.");
+        }
+        return unexpected(e, request);
     }
 
     @ExceptionHandler(Exception.class)

@@ -128,9 +128,14 @@ class ClientsApiTest extends ApiServerIntegrationTest {
         ResponseEntity<JsonNode> patchMissing = api.patch().uri("/api/v1/clients/{id}", Ids.newId())
                 .contentType(MediaType.APPLICATION_JSON).body(Map.of("name", "x")).retrieve().toEntity(JsonNode.class);
         assertThat(patchMissing.getStatusCode().value()).isEqualTo(404);
-        ResponseEntity<JsonNode> weirdId = api.get().uri("/api/v1/clients/{id}", "%27;drop table clients;--")
+        ResponseEntity<JsonNode> weirdId = api.get().uri("/api/v1/clients/{id}", "' or 1=1 --")
                 .retrieve().toEntity(JsonNode.class);
         assertThat(weirdId.getStatusCode().value()).isEqualTo(404);
+        // the firewall refuses ';' in paths: still a JSON 4xx, never a 500
+        ResponseEntity<JsonNode> semicolon = api.get().uri("/api/v1/clients/{id}", "x;drop table clients")
+                .retrieve().toEntity(JsonNode.class);
+        assertThat(semicolon.getStatusCode().value()).isEqualTo(400);
+        assertThat(semicolon.getBody().get("detail").asText()).isNotBlank();
     }
 
     @Test
@@ -212,6 +217,16 @@ class ClientsApiTest extends ApiServerIntegrationTest {
         assertThat(clientService.findById(t2.id())).isEmpty();
         assertThat(clientService.findById(c1.id())).isEmpty();
         assertThat(clientService.findById(admin.id())).isPresent();
+    }
+
+    @Test
+    void emptyIdsDeleteNothing() {
+        TestClient t = newClient(Audiences.TASKS_API);
+        for (String query : List.of("ids=", "ids=&ids=%20")) {
+            assertThat(api.delete().uri("/api/v1/clients?" + query).retrieve().toBodilessEntity().getStatusCode().value())
+                    .isEqualTo(204);
+        }
+        assertThat(clientService.findById(t.id())).isPresent();
     }
 
     @Test

@@ -16,13 +16,17 @@ public final class KubernetesPermissions {
      * The operator: reads its tasks (informer), labels kubectl-made tasks with their task id,
      * writes status, deletes tasks after their TTL; creates and deletes Jobs; watches its pods;
      * creates flow ConfigMaps (removed by owner-reference garbage collection); emits Events.
+     * OperatorPermissionsTest (operator module) checks this list against the calls the operator
+     * makes through a whole task lifecycle.
      */
     public static final List<PolicyRule> OPERATOR = List.of(
+            // get: re-read after a status patch conflict
             PolicyRule.of(WALDIEZ_GROUP, "waldieztasks", "get", "list", "watch", "patch", "delete"),
-            PolicyRule.of(WALDIEZ_GROUP, "waldieztasks/status", "get", "patch"),
-            PolicyRule.of("batch", "jobs", "get", "list", "watch", "create", "delete"),
-            PolicyRule.of("", "pods", "get", "list", "watch"),
-            PolicyRule.of("", "configmaps", "get", "list", "watch", "create"),
+            PolicyRule.of(WALDIEZ_GROUP, "waldieztasks/status", "patch"),
+            // informers only list and watch; no single-object reads
+            PolicyRule.of("batch", "jobs", "list", "watch", "create", "delete"),
+            PolicyRule.of("", "pods", "list", "watch"),
+            PolicyRule.of("", "configmaps", "list", "watch", "create"),
             PolicyRule.of("events.k8s.io", "events", "create"));
 
     /** Extra rule when leader election is on (fabric8's LeaseLock: get, create, update). */

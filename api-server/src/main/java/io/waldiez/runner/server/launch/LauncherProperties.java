@@ -1,0 +1,48 @@
+package io.waldiez.runner.server.launch;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code waldiez.launcher.*}.
+ *
+ * @param mode {@code local} (default) or {@code kubernetes}
+ * @param local settings of the local launcher
+ */
+@ConfigurationProperties("waldiez.launcher")
+public record LauncherProperties(@DefaultValue("local") String mode, @DefaultValue Local local) {
+
+    /**
+     * @param python the runner virtualenv's python; default: system property {@code waldiez.runner.python}
+     *     (set by the build for tests), else {@code runner-image/.venv/bin/python} relative to the working dir
+     * @param maxConcurrent runs at the same time; further tasks wait PENDING in a queue
+     * @param cancelGrace time a cancelled runner gets after the control entry before SIGTERM, and
+     *     again after SIGTERM before SIGKILL
+     * @param passEnv names of server environment variables every run also gets (e.g. OPENAI_API_KEY);
+     *     nothing else of the server's environment reaches a run besides a locale/PATH allow-list
+     * @param keepWorkdirs keep {@code <data-dir>/tasks/<id>} after the run (debugging)
+     * @param keyTtl TTL the runner sets on the task's Redis keys after its final status
+     */
+    public record Local(
+            String python,
+            @DefaultValue("4") int maxConcurrent,
+            @DefaultValue("2s") Duration cancelGrace,
+            @DefaultValue List<String> passEnv,
+            @DefaultValue("false") boolean keepWorkdirs,
+            @DefaultValue("1d") Duration keyTtl) {
+
+        public Local {
+            if (python == null || python.isBlank()) {
+                python = System.getProperty("waldiez.runner.python", "runner-image/.venv/bin/python");
+            }
+            maxConcurrent = Math.max(1, maxConcurrent);
+        }
+
+        public Path pythonPath() {
+            return Path.of(python).toAbsolutePath().normalize();
+        }
+    }
+}

@@ -1,0 +1,408 @@
+package io.waldiez.runner.server.launch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.waldiez.runner.protocol.ControlEntry;
+import io.waldiez.runner.protocol.ExitCodes;
+import io.waldiez.runner.protocol.ProtocolCodec;
+import io.waldiez.runner.protocol.StatusEntry;
+import io.waldiez.runner.protocol.StreamKeys;
+import io.waldiez.runner.server.infra.RedisEndpoint;
+import io.waldiez.runner.server.tasks.TaskMetrics;
+import io.waldiez.runner.server.tasks.TaskStatus;
+import io.waldiez.runner.server.tasks.TaskTransitions;
+import io.waldiez.runner.server.tasks.TasksProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs each task as a child process: {@code <venv python> -m waldiez_task_runner} in
+ * {@code <data-dir>/tasks/<id>}, at most {@code max-concurrent} at a time (the rest wait PENDING).
+ *
+ * <p>Supervision: runner statuses arrive through {@link LocalStatusConsumer}; the end of the run is
+ * decided here, when the process exits, from the last status the runner wrote on
+ * {@code task:<id>:status} (or, without one, from the exit code). Cancel: control entry, then
+ * SIGTERM after {@code cancel-grace}, then SIGKILL of the process and its descendants.
+ */
+@Component
+@ConditionalOnProperty(name = "waldiez.launcher.mode", havingValue = "local", matchIfMissing = true)
+public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
+
+    public static final String MODE = "local";
+    public static final String DURATION_EXCEEDED = "Task duration exceeded its limit.";
+
+    private static final Logger log = LoggerFactory.getLogger(LocalTaskLauncher.class);
+    /** Server environment a run inherits; everything else (secrets included) stays out. */
+    private static final List<String> ENV_ALLOW_LIST = List.of("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE",
+            "TZ", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE");
+
+    private final LauncherProperties.Local props;
+    private final TasksProperties tasks;
+    private final Path tasksDir;
+    private final RedisEndpoint redisEndpoint;
+    private final StatefulRedisConnection<String, String> redis;
+    private final ProtocolCodec codec;
+    private final TaskTransitions transitions;
+    private final TaskMetrics metrics;
+    private final ObjectMapper json;
+    private final ThreadPoolExecutor executor;
+    private final ScheduledExecutorService timers;
+    private final Map<String, LocalRun> runs = new ConcurrentHashMap<>();
+
+    /** One queued or running task. */
+    private static final class LocalRun implements Runnable {
+        final TaskLaunch launch;
+        final LocalTaskLauncher owner;
+        volatile Process process;
+        volatile boolean cancelRequested;
+        volatile boolean timedOut;
+
+        LocalRun(TaskLaunch launch, LocalTaskLauncher owner) {
+            this.launch = launch;
+            this.owner = owner;
+        }
+
+        @Override
+        public void run() {
+            owner.execute(this);
+        }
+    }
+
+    public LocalTaskLauncher(LauncherProperties properties, TasksProperties tasks,
+            @Value("${waldiez.data-dir:./var}") String dataDir, RedisEndpoint redisEndpoint,
+            StatefulRedisConnection<String, String> redis, TaskTransitions transitions, TaskMetrics metrics,
+            ObjectMapper json) {
+        this.props = properties.local();
+        this.tasks = tasks;
+        this.tasksDir = Path.of(dataDir).toAbsolutePath().normalize().resolve("tasks");
+        this.redisEndpoint = redisEndpoint;
+        this.redis = redis;
+        this.codec = new ProtocolCodec(json);
+        this.transitions = transitions;
+        this.metrics = metrics;
+        this.json = json;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(props.maxConcurrent(), props.maxConcurrent(), 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> daemon(r, "task-run-" + n.incrementAndGet()));
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "task-cancel-timer"));
+        log.info("local launcher: python {}, {} concurrent runs, work dirs in {}", props.pythonPath(),
+                props.maxConcurrent(), tasksDir);
+        if (!Files.isExecutable(props.pythonPath())) {
+            log.warn("runner python {} not found: create it with scripts/prepare-runner-venv.sh", props.pythonPath());
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public String mode() {
+        return MODE;
+    }
+
+    @Override
+    public void launch(TaskLaunch launch) {
+        LocalRun run = new LocalRun(launch, this);
+        runs.put(launch.taskId(), run);
+        metrics.launched(MODE);
+        executor.execute(run);
+    }
+
+    @Override
+    public boolean isSupervising(String taskId) {
+        return runs.containsKey(taskId);
+    }
+
+    /** The runner's pid while it runs (tests kill it to check crash handling). */
+    public OptionalLong pid(String taskId) {
+        LocalRun run = runs.get(taskId);
+        Process p = run == null ? null : run.process;
+        return p == null ? OptionalLong.empty() : OptionalLong.of(p.pid());
+    }
+
+    @Override
+    public void cancel(String taskId, String reason) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("task_id", taskId)) {
+            LocalRun run = runs.get(taskId);
+            if (run == null) {
+                // Nothing runs here (finished meanwhile, or lost with a previous server): close it now.
+                transitions.finish(taskId, TaskStatus.CANCELLED, cancelledResults(), reason);
+                return;
+            }
+            run.cancelRequested = true;
+            if (executor.remove(run)) {
+                runs.remove(taskId);
+                log.info("cancelled before it started");
+                transitions.finish(taskId, TaskStatus.CANCELLED, cancelledResults(), reason);
+                return;
+            }
+            stop(run, reason);
+        }
+    }
+
+    /** Control entry now; SIGTERM after the grace; SIGKILL (with descendants) after another. */
+    private void stop(LocalRun run, String reason) {
+        String id = run.launch.taskId();
+        try {
+            redis.sync().xadd(StreamKeys.status(id), codec.encodeControl(ControlEntry.cancel(id, reason)));
+        } catch (RuntimeException e) {
+            log.warn("could not write the cancel control entry ({}); using signals", e.toString());
+        }
+        long grace = props.cancelGrace().toMillis();
+        timers.schedule(() -> signal(run, false), grace, TimeUnit.MILLISECONDS);
+        timers.schedule(() -> signal(run, true), 2 * grace, TimeUnit.MILLISECONDS);
+    }
+
+    private void signal(LocalRun run, boolean kill) {
+        Process p = run.process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("task_id", run.launch.taskId())) {
+            log.info("runner still alive: sending {}", kill ? "SIGKILL" : "SIGTERM");
+            List<ProcessHandle> family = new ArrayList<>(p.descendants().toList());
+            if (kill) {
+                family.forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            } else {
+                p.destroy(); // SIGTERM: the runner treats it as a cancel and reaps its own children
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------ the run thread
+
+    private void execute(LocalRun run) {
+        String id = run.launch.taskId();
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("task_id", id)) {
+            try {
+                runProcess(run);
+            } catch (RuntimeException e) {
+                log.error("supervising the run failed", e);
+                safeFinish(id, TaskStatus.FAILED, error("the server failed while supervising the run"),
+                        "the server failed while supervising the run");
+            } finally {
+                runs.remove(id);
+                cleanup(id);
+            }
+        }
+    }
+
+    private void runProcess(LocalRun run) {
+        String id = run.launch.taskId();
+        if (run.cancelRequested) {
+            transitions.finish(id, TaskStatus.CANCELLED, cancelledResults(), "cancelled before it started");
+            return;
+        }
+        Path dir = tasksDir.resolve(id);
+        Process process;
+        try {
+            Files.createDirectories(dir.resolve("run"));
+            Path flow = dir.resolve("flow.waldiez");
+            Files.write(flow, run.launch.flow());
+            process = processBuilder(run.launch, dir, flow).start();
+        } catch (IOException e) {
+            String reason = "could not start the runner: " + e.getMessage();
+            log.error(reason);
+            transitions.finish(id, TaskStatus.FAILED, error(reason), reason);
+            return;
+        }
+        run.process = process;
+        log.info("runner started, pid {}", process.pid());
+        transitions.triggered(id);
+        if (run.cancelRequested) {
+            stop(run, "cancel requested");
+        }
+        Duration max = tasks.maxDuration();
+        try {
+            boolean exited = max.isZero() || max.isNegative() ? waitFor(process)
+                    : process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS);
+            if (!exited) {
+                log.warn("run exceeded its maximum duration of {}: stopping it", max);
+                run.timedOut = true;
+                stop(run, DURATION_EXCEEDED);
+                waitFor(process);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            transitions.finish(id, TaskStatus.FAILED, error("server shut down during the run"), "server shut down during the run");
+            return;
+        }
+        int code = process.exitValue();
+        onExit(run, code, dir);
+    }
+
+    private static boolean waitFor(Process process) throws InterruptedException {
+        process.waitFor();
+        return true;
+    }
+
+    private void onExit(LocalRun run, int code, Path dir) {
+        String id = run.launch.taskId();
+        log.info("runner exited with code {}", code);
+        if (run.timedOut) {
+            transitions.finish(id, TaskStatus.FAILED, error(DURATION_EXCEEDED), DURATION_EXCEEDED);
+            return;
+        }
+        Optional<StatusEntry> last = finalStatus(id);
+        if (last.isPresent()) {
+            StatusEntry s = last.get();
+            switch (s.status()) {
+                case COMPLETED -> transitions.finish(id, TaskStatus.COMPLETED, s.results(), null);
+                case CANCELLED -> transitions.finish(id, TaskStatus.CANCELLED, cancelledResults(),
+                        s.message() == null ? "cancelled" : s.message());
+                default -> {
+                    String msg = s.message() == null ? ExitCodes.describe(code) : s.message();
+                    ObjectNode results = error(msg);
+                    JsonNode type = s.data().get("error_type");
+                    if (type != null && type.isTextual()) {
+                        results.put("error_type", type.asText());
+                    }
+                    transitions.finish(id, TaskStatus.FAILED, results, msg);
+                }
+            }
+            return;
+        }
+        String reason = "runner exited without a final status: " + ExitCodes.describe(code) + " (exit code " + code + ")";
+        log.warn("{}; last lines of its log:\n{}", reason, tail(dir.resolve("runner.log"), 15));
+        transitions.finish(id, TaskStatus.FAILED, error(reason), reason);
+    }
+
+    /** The final status the runner wrote last on its own status stream, if any. */
+    private Optional<StatusEntry> finalStatus(String taskId) {
+        try {
+            List<StreamMessage<String, String>> recent = redis.sync()
+                    .xrevrange(StreamKeys.status(taskId), Range.create("-", "+"), Limit.from(50));
+            for (StreamMessage<String, String> m : recent) {
+                Optional<StatusEntry> s = codec.decodeStatus(m.getId(), m.getBody());
+                if (s.isPresent() && s.get().status().isFinal()) {
+                    return s;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not read the final status from Redis: {}", e.toString());
+        }
+        return Optional.empty();
+    }
+
+    private ProcessBuilder processBuilder(TaskLaunch launch, Path dir, Path flow) {
+        List<String> cmd = List.of(props.pythonPath().toString(), "-m", "waldiez_task_runner",
+                "--task-id", launch.taskId(),
+                "--flow", flow.toString(),
+                "--input-timeout", Integer.toString(launch.inputTimeoutSeconds()),
+                "--workdir", dir.resolve("run").toString(),
+                "--key-ttl", Long.toString(Math.max(1, props.keyTtl().toSeconds())));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("runner.log").toFile());
+        Map<String, String> env = pb.environment();
+        Map<String, String> server = Map.copyOf(env);
+        env.clear();
+        for (String name : ENV_ALLOW_LIST) {
+            copy(server, env, name);
+        }
+        for (String name : props.passEnv()) {
+            copy(server, env, name);
+        }
+        env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("HOME", dir.toString());
+        env.put("PYTHONUNBUFFERED", "1");
+        env.put("PYTHONDONTWRITEBYTECODE", "1");
+        env.putAll(launch.envVars());
+        // After the task's own variables, so that a flow can never point its runner elsewhere.
+        env.put("WALDIEZ_REDIS_URL", redisEndpoint.url());
+        return pb;
+    }
+
+    private static void copy(Map<String, String> from, Map<String, String> to, String name) {
+        String v = from.get(name);
+        if (v != null) {
+            to.put(name, v);
+        }
+    }
+
+    private void safeFinish(String id, TaskStatus status, JsonNode results, String reason) {
+        try {
+            transitions.finish(id, status, results, reason);
+        } catch (RuntimeException e) {
+            log.error("could not record the end of the run", e);
+        }
+    }
+
+    private void cleanup(String id) {
+        if (props.keepWorkdirs()) {
+            return;
+        }
+        Path dir = tasksDir.resolve(id);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            log.debug("could not remove {}: {}", dir, e.toString());
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(no log)";
+        }
+    }
+
+    private ObjectNode error(String message) {
+        return json.createObjectNode().put("error", message);
+    }
+
+    private ObjectNode cancelledResults() {
+        return json.createObjectNode().put("detail", "Task cancelled");
+    }
+
+    @Override
+    public void destroy() {
+        // Runs cannot outlive the server that supervises them: stop them all.
+        for (LocalRun run : runs.values()) {
+            Process p = run.process;
+            if (p != null && p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+        executor.shutdownNow();
+        timers.shutdownNow();
+    }
+}

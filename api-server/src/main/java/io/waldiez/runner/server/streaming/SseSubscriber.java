@@ -1,0 +1,110 @@
+package io.waldiez.runner.server.streaming;
+
+import io.waldiez.runner.server.auth.AuthenticatedClient;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.IOException;
+
+/**
+ * A server-sent-events subscriber writing with Servlet non-blocking I/O: it writes only while the
+ * container says the socket is ready, so a stalled client fills its own buffer (and is closed)
+ * without holding a thread.
+ */
+final class SseSubscriber extends Subscriber {
+
+    private final AsyncContext async;
+    private final ServletOutputStream out;
+    private volatile boolean completed;
+
+    SseSubscriber(TaskStreamHub hub, AsyncContext async, String taskId, AuthenticatedClient caller, String after)
+            throws IOException {
+        super(hub, taskId, caller, Transport.SSE, after);
+        this.async = async;
+        this.out = async.getResponse().getOutputStream();
+        async.addListener(new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                completed = true;
+                transportClosed();
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                finish();
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                finish();
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // not restarted
+            }
+        });
+    }
+
+    /** Starts writing: the container calls onWritePossible as soon as the response can take data. */
+    void attach() {
+        out.setWriteListener(new WriteListener() {
+            @Override
+            public void onWritePossible() {
+                schedulePump();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                finish();
+            }
+        });
+    }
+
+    @Override
+    protected void pumpOnce() {
+        if (completed) {
+            return;
+        }
+        try {
+            while (out.isReady()) {
+                Frame f = next();
+                if (f == null) {
+                    if (drainedForClose()) {
+                        close(1000, "task finished", false);
+                    }
+                    return;
+                }
+                out.write(f.sse());
+                if (f.kind() != Frame.Kind.HEARTBEAT) {
+                    hub.sent(transport);
+                }
+                if (!out.isReady()) {
+                    return; // the container finishes the write, then calls onWritePossible
+                }
+                out.flush();
+            }
+        } catch (IOException | IllegalStateException e) {
+            finish();
+        }
+    }
+
+    @Override
+    protected void closeTransport(int code, String reason) {
+        finish();
+    }
+
+    private void finish() {
+        transportClosed();
+        if (!completed) {
+            completed = true;
+            try {
+                async.complete();
+            } catch (IllegalStateException ignored) {
+                // already completed by the container
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.waldiez.runner.server.streaming;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * {@code waldiez.streaming.*}: limits of the live streams (WebSocket {@code /ws/{id}} and SSE).
+ *
+ * @param maxConnectionsPerTask open streams of one task in this server process (WS + SSE)
+ * @param maxConnectionsPerClient open streams of one client in this server process (WS + SSE)
+ * @param maxFrameSize largest WebSocket message a client may send; bigger ones close the socket with 1009
+ * @param bufferFrames outgoing frames queued per connection; a client that lets more pile up is disconnected
+ * @param bufferSize outgoing bytes (approximate, JSON characters) queued per connection, same rule
+ * @param sendTimeout a single WebSocket send that takes longer than this disconnects the client as too slow
+ * @param senderThreads threads that feed connections and read history (sends themselves are non-blocking)
+ * @param historyBatch entries read per history page (Redis XRANGE or the PostgreSQL archive)
+ * @param readCount entries per stream per XREAD of the shared live reader
+ * @param readBlock how long the shared live reader blocks in XREAD
+ * @param heartbeat interval of SSE keep-alive comments (also how a vanished SSE client is noticed)
+ */
+@ConfigurationProperties("waldiez.streaming")
+public record StreamingProperties(
+        @DefaultValue("100") int maxConnectionsPerTask,
+        @DefaultValue("200") int maxConnectionsPerClient,
+        @DefaultValue("1MB") DataSize maxFrameSize,
+        @DefaultValue("1000") int bufferFrames,
+        @DefaultValue("4MB") DataSize bufferSize,
+        @DefaultValue("30s") Duration sendTimeout,
+        @DefaultValue("4") int senderThreads,
+        @DefaultValue("500") int historyBatch,
+        @DefaultValue("500") int readCount,
+        @DefaultValue("1s") Duration readBlock,
+        @DefaultValue("15s") Duration heartbeat) {
+
+    public StreamingProperties {
+        if (maxConnectionsPerTask < 1 || maxConnectionsPerClient < 1 || bufferFrames < 10 || senderThreads < 1
+                || historyBatch < 1 || readCount < 1) {
+            throw new IllegalArgumentException("waldiez.streaming limits must be positive (buffer-frames >= 10)");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.waldiez.runner.server.streaming;
+
+import io.waldiez.runner.server.web.CorsProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+
+/** Registers {@code /ws/{task_id}} (raw WebSocket, no STOMP) and the container's message limits. */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+class StreamingWebSocketConfig implements WebSocketConfigurer {
+
+    private final TaskWebSocketHandler handler;
+    private final TaskHandshakeInterceptor interceptor;
+    private final CorsProperties cors;
+
+    StreamingWebSocketConfig(TaskWebSocketHandler handler, TaskHandshakeInterceptor interceptor, CorsProperties cors) {
+        this.handler = handler;
+        this.interceptor = interceptor;
+        this.cors = cors;
+    }
+
+    @Override
+    public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+        registry.addHandler(handler, "/ws/{task_id}")
+                .addInterceptors(interceptor)
+                .setHandshakeHandler(new DefaultHandshakeHandler())
+                // Browsers: the same origins as CORS (the cookie token must not work cross-site).
+                // Non-browser clients send no Origin and are not affected.
+                .setAllowedOrigins(cors.allowedOrigins().toArray(String[]::new))
+                .setAllowedOriginPatterns(cors.allowedOriginPatterns().toArray(String[]::new));
+    }
+
+    /** Frames over the limit close the socket with 1009; sends slower than send-timeout fail. */
+    @Bean
+    ServletServerContainerFactoryBean createWebSocketContainer(StreamingProperties props) {
+        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+        int max = (int) Math.min(Integer.MAX_VALUE, props.maxFrameSize().toBytes());
+        container.setMaxTextMessageBufferSize(max);
+        container.setMaxBinaryMessageBufferSize(max);
+        container.setAsyncSendTimeout(props.sendTimeout().toMillis());
+        return container;
+    }
+}

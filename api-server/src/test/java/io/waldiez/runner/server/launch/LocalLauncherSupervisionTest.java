@@ -1,0 +1,95 @@
+package io.waldiez.runner.server.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.waldiez.runner.server.auth.Audiences;
+import io.waldiez.runner.server.tasks.TaskTestSupport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.ResponseEntity;
+
+/** The local launcher's supervision with real runner processes: crash, cap, restart recovery. */
+class LocalLauncherSupervisionTest extends TaskTestSupport {
+
+    @Autowired
+    private LocalTaskLauncher launcher;
+
+    @Autowired
+    private TaskRecovery recovery;
+
+    @Test
+    void killedRunnerMakesTheTaskFailedWithAReason() {
+        TestClient dave = newClient(Audiences.TASKS_API);
+        String token = dave.accessToken();
+        String id = start(token, "dummy_with_input.waldiez", Map.of("input_timeout", "300"));
+        awaitStatus(token, id, "WAITING_FOR_INPUT");
+
+        OptionalLong pid = launcher.pid(id);
+        assertThat(pid).isPresent();
+        ProcessHandle runner = ProcessHandle.of(pid.getAsLong()).orElseThrow();
+        runner.descendants().forEach(ProcessHandle::destroyForcibly);
+        assertThat(runner.destroyForcibly()).isTrue();
+
+        JsonNode failed = awaitTask(token, id, Duration.ofSeconds(20), t -> "FAILED".equals(t.get("status").asText()));
+        assertThat(failed.get("status_reason").asText()).contains("SIGKILL").contains("137");
+        assertThat(failed.get("results").get("error").asText()).isEqualTo(failed.get("status_reason").asText());
+        assertThat(launcher.isSupervising(id)).isFalse();
+    }
+
+    @Test
+    void perClientCapAnswers429WithAMessage() {
+        TestClient erin = newClient(Audiences.TASKS_API);
+        String token = erin.accessToken();
+        List<String> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) { // waldiez.tasks.max-jobs default
+                ids.add(start(token, "dummy_with_input.waldiez", Map.of("input_timeout", "300", "force", "true")));
+            }
+            ResponseEntity<JsonNode> sixth = create(token, "dummy_with_input.waldiez",
+                    flow("dummy_with_input.waldiez"), Map.of("force", "true"));
+            assertThat(sixth.getStatusCode().value()).isEqualTo(429);
+            assertThat(sixth.getBody().get("detail").asText()).isEqualTo(
+                    "Cannot create more than 5 tasks at the same time. Please wait for some tasks to finish");
+            // Another client is not affected by erin's cap (checked without running anything: a bad file).
+            ResponseEntity<JsonNode> other = create(newClient(Audiences.TASKS_API).accessToken(), "x.txt",
+                    "{}".getBytes(), Map.of());
+            assertThat(other.getStatusCode().value()).isEqualTo(400);
+        } finally {
+            for (String id : ids) {
+                http(token).post().uri("/api/v1/tasks/{id}/cancel", id).retrieve().toBodilessEntity();
+            }
+        }
+        for (String id : ids) {
+            JsonNode t = awaitTask(token, id, Duration.ofSeconds(30), x -> !launcher.isSupervising(id));
+            assertThat(t.get("status").asText()).isEqualTo("CANCELLED");
+        }
+        // Cap freed: the duplicate check is what answers now (same file, no force).
+        ResponseEntity<JsonNode> after = create(token, "dummy_with_input.waldiez", "not json".getBytes(), Map.of());
+        assertThat(after.getStatusCode().value()).isEqualTo(400);
+    }
+
+    @Test
+    void restartRecoveryFailsTasksNoLauncherSupervises() {
+        TestClient frank = newClient(Audiences.TASKS_API);
+        String running = insertRow(frank.id(), "left-running.waldiez", "RUNNING", Instant.now().minusSeconds(600));
+        String waiting = insertRow(frank.id(), "left-waiting.waldiez", "WAITING_FOR_INPUT", Instant.now().minusSeconds(600));
+        String done = insertRow(frank.id(), "done.waldiez", "COMPLETED", Instant.now().minusSeconds(600));
+
+        assertThat(recovery.recoverOrphans()).isGreaterThanOrEqualTo(2);
+
+        for (String id : List.of(running, waiting)) {
+            JsonNode t = get(frank.accessToken(), id);
+            assertThat(t.get("status").asText()).isEqualTo("FAILED");
+            assertThat(t.get("status_reason").asText()).isEqualTo(TaskRecovery.RESTART_REASON);
+            assertThat(t.get("results").get("error").asText()).isEqualTo(TaskRecovery.RESTART_REASON);
+        }
+        assertThat(get(frank.accessToken(), done).get("status").asText()).isEqualTo("COMPLETED");
+    }
+}

@@ -1,0 +1,128 @@
+package io.waldiez.runner.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.lettuce.core.RedisClient;
+import io.waldiez.runner.crd.TaskPhase;
+import io.waldiez.runner.crd.rbac.KubernetesPermissions;
+import io.waldiez.runner.crd.rbac.PolicyRule;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+/**
+ * {@link KubernetesPermissions#OPERATOR} is exact: every API call the operator makes through a
+ * whole lifecycle (kubectl task labelled, inline flow, Job, cancel, deletion after TTL, events)
+ * is covered by a rule, and every rule is used. The chart's RBAC is tested against the same list.
+ */
+@EnableKubernetesMockClient(crud = true)
+class OperatorPermissionsTest {
+
+    static final String NS = "rbac";
+    static final String OPERATOR_AGENT = "waldiez-operator-under-test";
+    private static final Pattern PATH = Pattern.compile(
+            "^/(?:api/v1|apis/([^/]+)/[^/]+)(?:/namespaces/[^/]+)?/([a-z]+)(?:/([^/?]+))?(?:/([a-z]+))?(?:\\?(.*))?$");
+    static RedisServer redis;
+    static String redisUrl;
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    @BeforeAll
+    static void startRedis() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        redis = new RedisServer(port);
+        redis.start();
+        redisUrl = "redis://127.0.0.1:" + port;
+    }
+
+    @AfterAll
+    static void stopRedis() throws IOException {
+        redis.stop();
+    }
+
+    @Test
+    void operatorUsesExactlyItsDeclaredPermissions() throws InterruptedException {
+        OperatorHarness.installCrd(client);
+        Set<String> used;
+        try (KubernetesClient operatorClient = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build()).build();
+             OperatorHarness operator = new OperatorHarness(operatorClient,
+                     OperatorSettings.defaults(redisUrl).withCancelGrace(Duration.ofMillis(300)).withWatchNamespaces(List.of(NS)))) {
+            operator.start();
+            RedisClient r = RedisClient.create(redisUrl);
+            TaskLifecycleScenarios scenarios = new TaskLifecycleScenarios(client, NS, r.connect().sync());
+            scenarios.createTask("perm", s -> s.setTtlSecondsAfterFinished(0));
+            scenarios.createPod("perm");
+            scenarios.podRunning("perm");
+            scenarios.awaitPhase("perm", TaskPhase.Running, null);
+            scenarios.editSpec("perm", s -> s.setCancelRequested(true));
+            await().atMost(TaskLifecycleScenarios.WAIT).until(() -> scenarios.task("perm") == null);
+            r.shutdown();
+            operator.stop();
+            used = usedBy(OPERATOR_AGENT);
+        }
+        assertThat(used).as("API calls the operator made").isEqualTo(declared(KubernetesPermissions.OPERATOR));
+    }
+
+    private Set<String> usedBy(String agent) throws InterruptedException {
+        Set<String> used = new TreeSet<>();
+        RecordedRequest request;
+        while ((request = server.takeRequest(100, TimeUnit.MILLISECONDS)) != null) {
+            String ua = request.getHeader("User-Agent");
+            if (ua == null || !ua.contains(agent)) {
+                continue;
+            }
+            Matcher m = PATH.matcher(request.getPath());
+            assertThat(m.matches()).as("unexpected path %s", request.getPath()).isTrue();
+            String group = m.group(1) == null ? "" : m.group(1);
+            String resource = m.group(2) + (m.group(4) == null ? "" : "/" + m.group(4));
+            boolean named = m.group(3) != null;
+            String query = m.group(5) == null ? "" : m.group(5);
+            String verb = switch (request.getMethod()) {
+                case "GET" -> named ? "get" : query.contains("watch=true") ? "watch" : "list";
+                case "POST" -> "create";
+                case "PUT" -> "update";
+                case "PATCH" -> "patch";
+                case "DELETE" -> named ? "delete" : "deletecollection";
+                default -> request.getMethod();
+            };
+            used.add(group + " " + resource + " " + verb);
+        }
+        return used;
+    }
+
+    static Set<String> declared(List<PolicyRule> rules) {
+        Set<String> all = new TreeSet<>();
+        for (PolicyRule rule : rules) {
+            for (String g : rule.apiGroups()) {
+                for (String res : rule.resources()) {
+                    for (String v : rule.verbs()) {
+                        all.add(g + " " + res + " " + v);
+                    }
+                }
+            }
+        }
+        return all;
+    }
+}
