@@ -11,7 +11,7 @@ set -euo pipefail
 
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 runner_dir="$repo_root/runner-image"
-venv_dir=${1:-"$runner_dir/.venv"}
+venv_dir=$(realpath -m "${1:-"$runner_dir/.venv"}")
 python_bin=${PYTHON:-python3}
 
 say() { printf '[prepare-runner-venv] %s\n' "$*"; }
@@ -23,6 +23,13 @@ py_version=$("$python_bin" -c 'import sys; print("%d.%d" % sys.version_info[:2])
 for f in requirements.lock requirements-dev.txt pyproject.toml; do
   [ -f "$runner_dir/$f" ] || fail "missing $runner_dir/$f"
 done
+
+# Two builds preparing the same venv at once (e.g. Maven modules in parallel) would corrupt it.
+if command -v flock >/dev/null 2>&1; then
+  lock_file="${TMPDIR:-/tmp}/prepare-runner-venv-$(printf '%s' "$venv_dir" | sha256sum | cut -c1-16).lock"
+  exec 9>"$lock_file"
+  flock 9
+fi
 
 stamp_input() {
   cd "$runner_dir"

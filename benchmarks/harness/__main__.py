@@ -191,8 +191,10 @@ def main(argv: list[str] | None = None) -> int:
         by_label.setdefault(res["label"], []).append(metrics_of(res))
     print_table(by_label)
     if args.markdown:
+        why = Path(args.files[0]).parent / f"{args.ours}-not-measured.txt"
         write_markdown(args.markdown, results, by_label, ours=args.ours,
-                       notes=Path(args.notes).read_text() if args.notes else "")
+                       notes=Path(args.notes).read_text() if args.notes else "",
+                       why_not_ours=why.read_text().strip() if why.exists() else "")
         print(f"wrote {args.markdown}")
     return 0
 

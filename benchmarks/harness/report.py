@@ -160,7 +160,7 @@ def ratio(ours: float | None, base: float | None, better: str) -> str:
 
 
 def write_markdown(path: str, results: list[dict], by_label: dict[str, list[dict]], *, ours: str,
-                   notes: str = "") -> None:
+                   notes: str = "", why_not_ours: str = "") -> None:
     meds = {lab: medians(rows) for lab, rows in by_label.items()}
     bases = [lab for lab in by_label if lab.startswith("original")]
     labels = bases + [lab for lab in by_label if lab not in bases]
@@ -217,7 +217,7 @@ def write_markdown(path: str, results: list[dict], by_label: dict[str, list[dict
     L.append("")
     L.append("| target | measured | met? |")
     L.append("|---|---|---|")
-    L.extend(_targets(meds, ours))
+    L.extend(_targets(meds, ours, why_not_ours))
     L.append("")
     if notes:
         L.append(notes.rstrip())
@@ -226,7 +226,7 @@ def write_markdown(path: str, results: list[dict], by_label: dict[str, list[dict
         f.write("\n".join(L) + "\n")
 
 
-def _targets(meds: dict[str, dict[str, float]], ours: str) -> list[str]:
+def _targets(meds: dict[str, dict[str, float]], ours: str, why_not_ours: str = "") -> list[str]:
     o = meds.get(ours, {})
     d = meds.get("original-default", {})
     s = meds.get("original-skip-install", {})
@@ -235,7 +235,7 @@ def _targets(meds: dict[str, dict[str, float]], ours: str) -> list[str]:
     def line(target: str, measured: str, ok: bool | None) -> None:
         rows.append(f"| {target} | {measured} | {'yes' if ok else ('no' if ok is not None else 'not measured yet')} |")
 
-    why = "" if o else f" (no `{ours}` results: our server was not run)"
+    why = "" if o else f" (no `{ours}` results: {why_not_ours or 'our server was not run'})"
     # 1
     ow, dw, sw = o.get("ttfo_warm_s"), d.get("ttfo_warm_s"), s.get("ttfo_warm_s")
     oc, dc = o.get("ttfo_cold_s"), d.get("ttfo_cold_s")

@@ -29,7 +29,7 @@ chart-tests' RbacTest renders the chart and fails on any rule missing or extra. 
 {{- define "waldiez.rbac.operatorLeaderElectionRules" -}}
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]
-  verbs: ["create", "get", "update"]
+  verbs: ["create", "get", "patch", "update"]
 {{- end }}
 
 {{/* KubernetesPermissions.API_SERVER: granted in the namespace where the API server creates tasks. */}}

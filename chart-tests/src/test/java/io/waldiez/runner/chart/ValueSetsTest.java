@@ -41,6 +41,13 @@ class ValueSetsTest {
         }
     }
 
+    /** The task pods' NetworkPolicies (the datastores have their own). */
+    static List<NetworkPolicy> taskPolicies(ChartFixture.Rendered rendered) {
+        return rendered.all(NetworkPolicy.class).stream()
+                .filter(p -> "task-network".equals(p.getMetadata().getLabels().get("app.kubernetes.io/component")))
+                .toList();
+    }
+
     static Container container(Deployment deployment) {
         return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     }
@@ -113,13 +120,13 @@ class ValueSetsTest {
             rendered.one(NetworkPolicy.class, ns, FULLNAME + "-tasks");
         }
         // The release namespace runs the servers, not tasks.
-        assertThat(rendered.all(NetworkPolicy.class)).noneMatch(p -> p.getMetadata().getNamespace().equals(NAMESPACE));
+        assertThat(taskPolicies(rendered)).noneMatch(p -> p.getMetadata().getNamespace().equals(NAMESPACE));
     }
 
     @ParameterizedTest(name = "{0}")
     @FieldSource("io.waldiez.runner.chart.ChartFixture#VALUE_SETS")
     void taskPodsMayOnlyReachDnsRedisAndModelEndpoints(String valueSet) {
-        List<NetworkPolicy> policies = ChartFixture.render(valueSet).all(NetworkPolicy.class);
+        List<NetworkPolicy> policies = taskPolicies(ChartFixture.render(valueSet));
         assertThat(policies).isNotEmpty();
 
         for (NetworkPolicy policy : policies) {
@@ -155,6 +162,39 @@ class ValueSetsTest {
         assertThat(models.getTo().get(0).getIpBlock().getCidr()).isEqualTo("0.0.0.0/0");
         assertThat(models.getTo().get(0).getIpBlock().getExcept()).contains("10.0.0.0/8", "169.254.0.0/16");
         assertThat(models.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(443);
+    }
+
+    @Test
+    void inChartDatastoresAcceptOnlyTheirClients() {
+        ChartFixture.Rendered rendered = ChartFixture.render("default");
+
+        NetworkPolicy postgres = rendered.one(NetworkPolicy.class, NAMESPACE, FULLNAME + "-postgresql");
+        assertThat(postgres.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component", "postgresql");
+        assertThat(postgres.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
+                assertThat(peer.getNamespaceSelector()).isNull();
+                assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component", "api-server");
+            });
+            assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(5432);
+        });
+
+        NetworkPolicy redis = rendered.one(NetworkPolicy.class, NAMESPACE, FULLNAME + "-redis");
+        assertThat(redis.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getFrom()).extracting(peer -> peer.getPodSelector().getMatchLabels().values().stream()
+                            .filter(v -> List.of("api-server", "operator", Labels.MANAGED_BY_OPERATOR).contains(v)).findFirst().orElse("?"))
+                    .containsExactlyInAnyOrder("api-server", "operator", Labels.MANAGED_BY_OPERATOR);
+            assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(6379);
+        });
+
+        // Namespaced: task pods reach Redis only from the prepared task namespaces.
+        NetworkPolicy namespaced = ChartFixture.render("namespaced").one(NetworkPolicy.class, NAMESPACE, FULLNAME + "-redis");
+        assertThat(namespaced.getSpec().getIngress().get(0).getFrom())
+                .filteredOn(peer -> peer.getNamespaceSelector() != null)
+                .extracting(peer -> peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))
+                .containsExactlyInAnyOrder("team-a", "team-b");
+        // External services: no datastore policies at all.
+        assertThat(ChartFixture.render("external-services").all(NetworkPolicy.class))
+                .extracting(p -> p.getMetadata().getName()).containsExactly(FULLNAME + "-tasks");
     }
 
     @Test

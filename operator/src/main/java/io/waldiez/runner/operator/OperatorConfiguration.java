@@ -2,7 +2,6 @@ package io.waldiez.runner.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,7 +55,7 @@ public class OperatorConfiguration {
     }
 
     @Bean(destroyMethod = "stop")
-    Operator operator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry,
+    JosdkOverrides.WaldiezOperator operator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry,
                       WaldiezTaskReconciler reconciler) {
         // controller-level meters only: per-resource tags would grow with every task
         MicrometerMetrics metrics = MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build();
@@ -65,14 +64,14 @@ public class OperatorConfiguration {
 
     /** Starts reconciling once the application (health endpoint included) is up. */
     @Bean
-    OperatorStarter operatorStarter(Operator operator) {
+    OperatorStarter operatorStarter(JosdkOverrides.WaldiezOperator operator) {
         return new OperatorStarter(operator);
     }
 
     static final class OperatorStarter {
-        private final Operator operator;
+        private final JosdkOverrides.WaldiezOperator operator;
 
-        OperatorStarter(Operator operator) {
+        OperatorStarter(JosdkOverrides.WaldiezOperator operator) {
             this.operator = operator;
         }
 

@@ -109,6 +109,9 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
     @Override
     public UpdateControl<WaldiezTask> reconcile(WaldiezTask task, Context<WaldiezTask> context) {
         try (TaskLog ignored = TaskLog.open(task)) {
+            if (task.isMarkedForDeletion()) {
+                return UpdateControl.noUpdate(); // going away (another controller's finalizer holds it): create nothing
+            }
             String taskId = TaskIds.of(task);
             ensureTaskIdLabel(task, context, taskId);
 

@@ -2,7 +2,6 @@ package io.waldiez.runner.operator;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,7 +21,7 @@ final class OperatorHarness implements AutoCloseable {
     private final OperatorSettings settings;
     private final RedisClient redis;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private Operator operator;
+    private JosdkOverrides.WaldiezOperator operator;
     private WaldiezTaskReconciler reconciler;
 
     OperatorHarness(KubernetesClient client, OperatorSettings settings) {

@@ -107,6 +107,10 @@ class OperatorPermissionsTest {
                 case "DELETE" -> named ? "delete" : "deletecollection";
                 default -> request.getMethod();
             };
+            if (Set.of("jobs", "pods", "configmaps").contains(resource) && Set.of("list", "watch").contains(verb)) {
+                // informers only on what the operator owns
+                assertThat(query).as(request.getPath()).contains("labelSelector=app.kubernetes.io%2Fmanaged-by%3Dwaldiez-operator");
+            }
             used.add(group + " " + resource + " " + verb);
         }
         return used;

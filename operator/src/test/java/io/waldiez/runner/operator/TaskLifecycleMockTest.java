@@ -71,10 +71,18 @@ class TaskLifecycleMockTest {
         redis = redisClient.connect();
         redis.sync().flushall();
         OperatorHarness.installCrd(client);
-        operator = new OperatorHarness(client, OperatorSettings.defaults(redisUrl).withCancelGrace(Duration.ofSeconds(1))
-                .withArchiveWait(Duration.ofSeconds(3)).withWatchNamespaces(List.of(NS)));
-        operator.start();
+        useArchiveWait(Duration.ofSeconds(60));
         scenarios = new TaskLifecycleScenarios(client, NS, redis.sync());
+    }
+
+    /** (Re)starts the operator with the given archive-wait bound. */
+    void useArchiveWait(Duration archiveWait) {
+        if (operator != null) {
+            operator.close();
+        }
+        operator = new OperatorHarness(client, OperatorSettings.defaults(redisUrl).withCancelGrace(Duration.ofSeconds(1))
+                .withArchiveWait(archiveWait).withWatchNamespaces(List.of(NS)));
+        operator.start();
     }
 
     @AfterEach
@@ -245,7 +253,7 @@ class TaskLifecycleMockTest {
         // the mock has no garbage collector: play it, and check the operator does not bring anything back
         client.resource(job).delete();
         scenarios.awaitJobDeleted("gone");
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> scenarios.jobsOf("gone").isEmpty());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> scenarios.jobsOf("gone").isEmpty());
     }
 
     @Test
@@ -262,13 +270,13 @@ class TaskLifecycleMockTest {
         scenarios.runnerWaitingForInput(taskId, "req-9");
         scenarios.awaitPhase("restart", TaskPhase.WaitingForInput, null);
         operator.restart(); // WaitingForInput: the runner's state is read back from Redis
-        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() ->
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(10)).until(() ->
                 scenarios.task("restart").getStatus().getPhase() == TaskPhase.WaitingForInput);
         scenarios.runnerCompleted(taskId);
         scenarios.jobSucceeded("restart");
         scenarios.awaitPhase("restart", TaskPhase.Succeeded, "Completed");
         operator.restart(); // Succeeded
-        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() ->
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(10)).until(() ->
                 scenarios.task("restart").getStatus().getPhase() == TaskPhase.Succeeded);
         assertThat(scenarios.jobsOf("restart")).singleElement()
                 .satisfies(j -> assertThat(j.getMetadata().getUid()).isEqualTo(jobUid));
@@ -300,7 +308,7 @@ class TaskLifecycleMockTest {
         scenarios.podTerminated("final", 137, "OOMKilled");
         scenarios.jobFailed("final", "BackoffLimitExceeded", "late");
         scenarios.editSpec("final", s -> s.setCancelRequested(true));
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> {
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> {
             WaldiezTaskStatus s = scenarios.task("final").getStatus();
             return s.getPhase() == TaskPhase.Succeeded && "Completed".equals(s.getReason())
                     && done.getCompletionTime().equals(s.getCompletionTime());
@@ -326,25 +334,26 @@ class TaskLifecycleMockTest {
         assertThat(taskId).isEqualTo("0123456789abcdef0123456789abcdef");
         scenarios.runnerCompleted(taskId);
         scenarios.awaitPhase("api-task", TaskPhase.Succeeded, null);
-        // past the TTL, but not archived: kept
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(1800)).until(() -> scenarios.task("api-task") != null);
+        // past the TTL (1 s), but not archived: kept
+        await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(10)).until(() -> scenarios.task("api-task") != null);
         client.resources(io.waldiez.runner.crd.WaldiezTask.class).inNamespace(NS).withName("api-task")
                 .edit(t -> {
                     t.getMetadata().setAnnotations(Map.of(Labels.ARCHIVED, "true"));
                     return t;
                 });
-        // deleted on the annotation, well before the 3 s archive-wait bound
-        await().atMost(Duration.ofMillis(1000)).until(() -> scenarios.task("api-task") == null);
+        // deleted on the annotation, well before the 60 s archive-wait bound
+        await().atMost(Duration.ofSeconds(20)).until(() -> scenarios.task("api-task") == null);
     }
 
     @Test
     void ttlDeletesAnUnarchivedTaskAfterTheUpperBound() {
+        useArchiveWait(Duration.ofSeconds(2));
         scenarios.createTask("never-archived", Map.of(Labels.CLIENT_ID, "client-1"), s -> s.setTtlSecondsAfterFinished(1));
         String taskId = scenarios.awaitTaskId("never-archived");
         scenarios.runnerCompleted(taskId);
         scenarios.awaitPhase("never-archived", TaskPhase.Succeeded, null);
-        // TTL 1 s + archive wait 3 s
-        await().atMost(Duration.ofSeconds(8)).until(() -> scenarios.task("never-archived") == null);
+        // TTL 1 s + archive wait 2 s
+        await().atMost(TaskLifecycleScenarios.WAIT).until(() -> scenarios.task("never-archived") == null);
     }
 
     @Test

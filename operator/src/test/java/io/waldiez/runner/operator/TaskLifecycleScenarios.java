@@ -41,7 +41,9 @@ import java.util.function.Consumer;
  */
 final class TaskLifecycleScenarios {
 
-    static final Duration WAIT = Duration.ofSeconds(10);
+    // generous: the first reconcile in a fresh JVM on a loaded machine can take many seconds;
+    // passing tests do not wait for it
+    static final Duration WAIT = Duration.ofSeconds(30);
     private final KubernetesClient client;
     private final String namespace;
     private final RedisCommands<String, String> redis;

@@ -108,7 +108,14 @@ public class ClientBootstrap implements ApplicationRunner {
         try {
             return mapper.readTree(file.toFile());
         } catch (IOException e) {
-            log.warn("{} is not valid JSON; writing a new one", file.toAbsolutePath());
+            // Keep the unreadable file: it may hold the only copy of earlier secrets.
+            Path aside = file.resolveSibling(FILE_NAME + ".invalid-" + System.currentTimeMillis());
+            try {
+                Files.move(file, aside);
+            } catch (IOException moveFailed) {
+                throw new UncheckedIOException("Cannot move aside the unreadable " + file, moveFailed);
+            }
+            log.warn("{} is not valid JSON; moved it to {} and writing a new one", file.toAbsolutePath(), aside);
             return null;
         }
     }

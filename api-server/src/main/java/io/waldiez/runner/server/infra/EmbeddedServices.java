@@ -94,6 +94,7 @@ public final class EmbeddedServices {
         if (counted != null && --counted.refs <= 0) {
             POSTGRES.remove(key);
             closePostgres(counted.server);
+            EmbeddedServices.class.notifyAll();
         }
     }
 
@@ -135,10 +136,24 @@ public final class EmbeddedServices {
         if (counted != null && --counted.refs <= 0) {
             REDIS.remove(port);
             stopRedis(counted.server);
+            EmbeddedServices.class.notifyAll();
         }
     }
 
+    /**
+     * JVM exit: Spring's own shutdown hook runs in parallel and releases what its context holds
+     * (closing the connection pool first); give it time, then stop whatever is left.
+     */
     private static synchronized void stopAll() {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while ((!POSTGRES.isEmpty() || !REDIS.isEmpty()) && System.currentTimeMillis() < deadline) {
+            try {
+                EmbeddedServices.class.wait(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         POSTGRES.values().forEach(c -> closePostgres(c.server));
         POSTGRES.clear();
         REDIS.values().forEach(c -> stopRedis(c.server));

@@ -6,7 +6,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /** Releases the embedded servers this context acquired, when the context closes. */
-@Component
+@Component(EmbeddedServicesOrdering.LIFECYCLE_BEAN)
 class EmbeddedServicesLifecycle implements DisposableBean {
 
     private final String pgDir;

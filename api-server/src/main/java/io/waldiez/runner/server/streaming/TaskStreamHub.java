@@ -420,6 +420,11 @@ public class TaskStreamHub implements SmartLifecycle {
         (transport == Subscriber.Transport.WS ? wsFrames : sseFrames).increment();
     }
 
+    /** True while this process tails the task's output stream. */
+    boolean isTailing(String taskId) {
+        return channels.containsKey(taskId);
+    }
+
     /** Number of tasks this process currently tails (for tests and the readers gauge). */
     int readerCount() {
         return channels.size();

@@ -23,7 +23,10 @@ final class WsSubscriber extends Subscriber {
 
     private final WebSocketSession session;
     private final RemoteEndpoint.Async remote;
-    private volatile boolean inFlight;
+    private final Object sendLock = new Object();
+    private boolean inFlight;
+    /** A close requested while a message was in flight: sent once that message completes (or fails). */
+    private CloseStatus pendingClose;
 
     WsSubscriber(TaskStreamHub hub, WebSocketSession session, String taskId, AuthenticatedClient caller, String after) {
         super(hub, taskId, caller, Transport.WS, after);
@@ -35,7 +38,12 @@ final class WsSubscriber extends Subscriber {
 
     @Override
     protected void pumpOnce() {
-        while (!inFlight) {
+        for (;;) {
+            synchronized (sendLock) {
+                if (inFlight || pendingClose != null) {
+                    return;
+                }
+            }
             Frame f = next();
             if (f == null) {
                 if (drainedForClose()) {
@@ -46,26 +54,49 @@ final class WsSubscriber extends Subscriber {
             if (f.kind() == Frame.Kind.HEARTBEAT) {
                 continue; // WebSocket clients get TCP-level liveness from the container; nothing to send
             }
-            inFlight = true;
-            remote.sendText(f.json(), result -> {
-                inFlight = false;
-                if (result.isOK()) {
-                    hub.sent(transport);
-                    schedulePump();
-                } else {
-                    // Timeout of a stalled client, or the socket is gone.
-                    boolean timeout = result.getException() instanceof java.net.SocketTimeoutException;
-                    close(CLOSE_TOO_SLOW, TOO_SLOW, timeout);
-                }
-            });
+            synchronized (sendLock) {
+                inFlight = true;
+            }
+            remote.sendText(f.json(), this::onSent);
+        }
+    }
+
+    private void onSent(jakarta.websocket.SendResult result) {
+        CloseStatus deferred;
+        synchronized (sendLock) {
+            inFlight = false;
+            deferred = pendingClose;
+        }
+        if (deferred != null) {
+            closeNow(deferred);
+        } else if (result.isOK()) {
+            hub.sent(transport);
+            schedulePump();
+        } else {
+            // The async send timeout of a stalled client, or the socket is gone.
+            boolean timeout = result.getException() instanceof java.net.SocketTimeoutException;
+            close(CLOSE_TOO_SLOW, TOO_SLOW, timeout);
         }
     }
 
     @Override
     protected void closeTransport(int code, String reason) {
+        CloseStatus status = new CloseStatus(code, reason);
+        synchronized (sendLock) {
+            if (inFlight) {
+                // Closing now would block on (or abort) the message being written; close right after it.
+                pendingClose = status;
+                return;
+            }
+            pendingClose = status;
+        }
+        closeNow(status);
+    }
+
+    private void closeNow(CloseStatus status) {
         try {
             if (session.isOpen()) {
-                session.close(new CloseStatus(code, reason));
+                session.close(status);
             }
         } catch (IOException | RuntimeException e) {
             log.debug("Closing a WebSocket: {}", e.toString());

@@ -24,7 +24,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -127,7 +126,8 @@ class KubernetesLauncherTest extends ApiServerIntegrationTest {
     KubernetesClient k8s;
     KubernetesClient operatorClient;
     RedisClient operatorRedis;
-    Operator operator;
+    /** Stops the in-process operator (whatever type JosdkOverrides.create returns, it has start and stop). */
+    Runnable stopOperator;
     WaldiezTaskReconciler reconciler;
     final ProtocolCodec codec = new ProtocolCodec();
 
@@ -163,14 +163,15 @@ class KubernetesLauncherTest extends ApiServerIntegrationTest {
                 new StatusRecorder(new TaskEvents(operatorClient, clock, "test-operator"), clock),
                 new io.waldiez.runner.operator.TaskMetrics(meters), clock);
         // Same wiring as the operator application (JosdkOverrides: SSA off, as on the mock).
-        operator = JosdkOverrides.create(operatorClient, settings,
+        var operator = JosdkOverrides.create(operatorClient, settings,
                 MicrometerMetrics.newMicrometerMetricsBuilder(meters).notCollectingMetricsPerResource().build(), reconciler);
         operator.start();
+        stopOperator = operator::stop;
     }
 
     @AfterAll
     void stopOperator() {
-        operator.stop();
+        stopOperator.run();
         reconciler.close();
         operatorRedis.shutdown();
         operatorClient.close();

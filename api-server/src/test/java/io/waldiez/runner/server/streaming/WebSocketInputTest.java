@@ -106,7 +106,7 @@ class WebSocketInputTest extends LiveStreamSupport {
         }
         assertThat(slowCount()).isEqualTo(before + 1);
         stalled.resume();
-        assertThat(stalled.awaitClose()).isEqualTo(Subscriber.CLOSE_TOO_SLOW);
+        assertThat(stalled.awaitClose()).as("error %s", stalled.error).isEqualTo(Subscriber.CLOSE_TOO_SLOW);
         assertThat(stalled.closeReason).isEqualTo("client too slow");
 
         for (int i = 0; i < 5; i++) {

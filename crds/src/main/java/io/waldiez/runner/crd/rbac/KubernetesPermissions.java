@@ -29,9 +29,12 @@ public final class KubernetesPermissions {
             PolicyRule.of("", "configmaps", "list", "watch", "create"),
             PolicyRule.of("events.k8s.io", "events", "create"));
 
-    /** Extra rule when leader election is on (fabric8's LeaseLock: get, create, update). */
+    /**
+     * Extra rule when leader election is on: fabric8's LeaseLock reads, creates and renews (PATCH)
+     * the Lease; java-operator-sdk checks for create, update and get at start (LeaderElectionTest).
+     */
     public static final List<PolicyRule> OPERATOR_LEADER_ELECTION = List.of(
-            PolicyRule.of("coordination.k8s.io", "leases", "get", "create", "update"));
+            PolicyRule.of("coordination.k8s.io", "leases", "get", "create", "update", "patch"));
 
     /**
      * The API server in Kubernetes mode: creates the flow ConfigMap and a Secret for the task's
