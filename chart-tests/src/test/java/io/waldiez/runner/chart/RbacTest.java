@@ -227,6 +227,16 @@ class RbacTest {
     }
 
     @Test
+    void theLocalLauncherGetsNoKubernetesAccessAtAll() {
+        ChartFixture.Rendered rendered = ChartFixture.render("default", Map.of("apiServer.launcherMode", "local"));
+
+        assertThat(grants(rendered, API_SERVER_SA)).isEmpty();
+        assertThat(rendered.one(io.fabric8.kubernetes.api.model.apps.Deployment.class, API_SERVER_SA)
+                .getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
+        assertThat(grants(rendered, OPERATOR_SA)).containsKey(CLUSTER);
+    }
+
+    @Test
     void rbacCanBeLeftToTheCluster() {
         ChartFixture.Rendered rendered = ChartFixture.render("default", Map.of("rbac.create", "false"));
 

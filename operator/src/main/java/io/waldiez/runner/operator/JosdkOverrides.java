@@ -85,6 +85,10 @@ public final class JosdkOverrides {
             operator.start();
         }
 
+        public io.javaoperatorsdk.operator.RuntimeInfo runtimeInfo() {
+            return operator.getRuntimeInfo();
+        }
+
         public void stop() {
             stopping.set(true);
             operator.stop();

@@ -3,10 +3,13 @@ package io.waldiez.runner.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.waldiez.runner.protocol.ProtocolCodec;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
@@ -24,7 +27,20 @@ public class OperatorConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     RedisClient redisClient(OperatorSettings settings) {
-        return RedisClient.create(settings.redisUrl());
+        return createRedisClient(settings);
+    }
+
+    /**
+     * Commands fail fast while Redis is unreachable (instead of queueing until a 60 s timeout), so
+     * the status reader reports itself unhealthy and reconciles that cancel retry.
+     */
+    public static RedisClient createRedisClient(OperatorSettings settings) {
+        RedisClient client = RedisClient.create(settings.redisUrl());
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10)))
+                .build());
+        return client;
     }
 
     @Bean
@@ -60,6 +76,11 @@ public class OperatorConfiguration {
         // controller-level meters only: per-resource tags would grow with every task
         MicrometerMetrics metrics = MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build();
         return JosdkOverrides.create(client, settings, metrics, reconciler);
+    }
+
+    @Bean
+    OperatorHealth operatorHealthIndicator(JosdkOverrides.WaldiezOperator operator) {
+        return new OperatorHealth(operator);
     }
 
     /** Starts reconciling once the application (health endpoint included) is up. */

@@ -2,6 +2,7 @@ package io.waldiez.runner.operator;
 
 import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.health.Status;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
@@ -54,6 +55,7 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
     private final Map<String, RunnerState> states = new ConcurrentHashMap<>();
 
     private volatile boolean reading;
+    private volatile boolean lastReadFailed;
     private volatile Instant startedAt = Instant.now();
     private Thread reader;
     private StatefulRedisConnection<String, String> blockingConnection;
@@ -108,6 +110,12 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
             commandConnection.close();
         }
         super.stop();
+    }
+
+    /** Unhealthy while Redis cannot be read: the health endpoint reports it (OperatorHealth). */
+    @Override
+    public Status getStatus() {
+        return reading && reader != null && reader.isAlive() && !lastReadFailed ? Status.HEALTHY : Status.UNHEALTHY;
     }
 
     @Override
@@ -188,8 +196,10 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
                 }
                 handle(redisSync.xreadgroup(consumer, XReadArgs.Builder.block(500).count(200),
                         XReadArgs.StreamOffset.lastConsumed(StreamKeys.GLOBAL_STATUS)), false);
+                lastReadFailed = false;
             } catch (RuntimeException e) {
                 if (reading) {
+                    lastReadFailed = true;
                     log.warn("reading {} failed, retrying: {}", StreamKeys.GLOBAL_STATUS, e.getMessage());
                     sleep(Duration.ofSeconds(1));
                 }

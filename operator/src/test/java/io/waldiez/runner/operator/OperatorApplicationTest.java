@@ -58,7 +58,9 @@ class OperatorApplicationTest {
 
     @AfterAll
     static void stopRedis() throws IOException {
-        redis.stop();
+        if (redis.isActive()) {
+            redis.stop();
+        }
     }
 
     @TestConfiguration
@@ -93,10 +95,19 @@ class OperatorApplicationTest {
 
         RestClient http = RestClient.create("http://127.0.0.1:" + port);
         assertThat(http.get().uri("/actuator/health").retrieve().body(String.class)).contains("\"status\":\"UP\"");
+        // the operator's own component: informers and the Redis status reader are healthy
+        assertThat(http.get().uri("/actuator/health/operator").retrieve().body(String.class)).contains("\"status\":\"UP\"");
         await().atMost(TaskLifecycleScenarios.WAIT).untilAsserted(() -> {
             String metrics = http.get().uri("/actuator/prometheus").retrieve().body(String.class);
             assertThat(metrics).contains("waldiez_tasks{phase=\"Pending\"} 1.0");
             assertThat(metrics).contains("operator_sdk");
         });
+
+        // Redis gone: the operator reports itself DOWN (liveness restarts it if it stays so)
+        redis.stop();
+        await().atMost(TaskLifecycleScenarios.WAIT).untilAsserted(() ->
+                assertThat(http.get().uri("/actuator/health/operator").exchange((req, res) ->
+                        res.getStatusCode().value() + " " + new String(res.getBody().readAllBytes())))
+                        .startsWith("503").contains("DOWN"));
     }
 }

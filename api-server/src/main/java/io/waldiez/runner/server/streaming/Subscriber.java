@@ -141,11 +141,15 @@ abstract class Subscriber {
 
     /** Keep-alive, only when idle (SSE uses it to notice vanished clients). */
     void heartbeat() {
+        if (transport != Transport.SSE) {
+            return; // WebSocket liveness is the container's business
+        }
         synchronized (this) {
             if (closed || !queue.isEmpty() || phase != Phase.LIVE) {
                 return;
             }
             queue.add(Frame.HEARTBEAT);
+            queuedBytes += Frame.HEARTBEAT.cost();
         }
         schedulePump();
     }

@@ -208,7 +208,11 @@ public class TaskStreamHub implements SmartLifecycle {
             return;
         }
         // One thread, in publication order: transitions of a task reach clients in the order committed.
-        events.execute(() -> deliverStatus(task));
+        try {
+            events.execute(() -> deliverStatus(task));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: streams are being closed anyway
+        }
     }
 
     private void deliverStatus(TaskSnapshot task) {

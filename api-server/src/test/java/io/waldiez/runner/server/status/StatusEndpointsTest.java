@@ -98,5 +98,12 @@ class StatusEndpointsTest extends ApiServerIntegrationTest {
         // Errors too.
         ResponseEntity<String> err = http().get().uri("/status").retrieve().toEntity(String.class);
         assertThat(err.getHeaders().getFirst("X-Frame-Options")).isEqualTo("DENY");
+        // ...but not on task downloads (spec §1.5)
+        for (String path : new String[] {"/api/v1/tasks/abc/download", "/api/v1/tasks/abc/download/"}) {
+            ResponseEntity<String> dl = http().get().uri(path).retrieve().toEntity(String.class);
+            assertThat(dl.getStatusCode().value()).isEqualTo(401);
+            assertThat(dl.getHeaders().getFirst("X-Frame-Options")).isNull();
+            assertThat(dl.getHeaders().getFirst("Content-Security-Policy")).isNull();
+        }
     }
 }

@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Test;
 
 class WebSocketStreamTest extends LiveStreamSupport {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.micrometer.core.instrument.MeterRegistry meters;
+    @org.springframework.beans.factory.annotation.Autowired
+    private StreamingProperties props;
+
     @Test
     void twoClientsGetEveryEntryOnceInOrderAndAResumedClientEndsWithTheSameSequence() {
         TestClient alice = newClient(Audiences.TASKS_API);
@@ -192,6 +197,45 @@ class WebSocketStreamTest extends LiveStreamSupport {
             assertThat(isStatus(p.awaitFrame(n -> true), "PENDING")).isTrue();
             p.abort();
         }
+    }
+
+    @Test
+    void browserOriginsMustBeAllowedAndConnectionLimitsAreEnforced() throws Exception {
+        TestClient alice = newClient(Audiences.TASKS_API);
+        String task = newTask(alice);
+        String url = wsUrl(task);
+        // The configured CORS origin (the JS UI's default) passes; another site cannot use the cookie.
+        WsProbe ui = WsProbe.open(url, Map.of("Origin", "http://localhost:3000"), "tasks-api", alice.accessToken());
+        assertThat(ui.socket.getSubprotocol()).isEqualTo("tasks-api");
+        assertThat(refusal(url, Map.of("Origin", "http://evil.example", "Cookie", "access_token=" + alice.accessToken())))
+                .isEqualTo(403);
+        assertThat(meters.get("waldiez.streaming.connections").tag("transport", "ws").gauge().value()).isGreaterThanOrEqualTo(1);
+        assertThat(meters.get("waldiez.streaming.readers").gauge().value()).isGreaterThanOrEqualTo(1);
+
+        // max-connections-per-task (100 by default): the 101st is refused with 403, SSE with 429.
+        List<WsProbe> open = new ArrayList<>(List.of(ui));
+        while (open.size() < props.maxConnectionsPerTask()) {
+            open.add(connect(alice, task));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> open.stream().allMatch(p -> !p.texts().isEmpty()));
+        assertThat(refusal(url, Map.of("Authorization", alice.bearer()))).isEqualTo(403);
+        var sse = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(baseUrl() + "/api/v1/tasks/" + task + "/stream"))
+                .header("Authorization", alice.bearer()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(sse.statusCode()).isEqualTo(429);
+        assertThat(sse.body()).contains("too many connections for this task");
+
+        // A slot frees up when a client leaves.
+        open.remove(0).socket.sendClose(1000, "bye").join();
+        await().atMost(Duration.ofSeconds(20)).until(() -> WsProbe.tryOpen(url, true, Map.of("Authorization", alice.bearer()))
+                instanceof WsProbe p && open.add(p));
+        double framesBefore = meters.get("waldiez.streaming.frames.sent").tag("transport", "ws").counter().count();
+        transitions.finish(task, TaskStatus.CANCELLED, null, "enough");
+        for (WsProbe p : open) {
+            assertThat(p.awaitClose()).isEqualTo(1000);
+        }
+        assertThat(meters.get("waldiez.streaming.frames.sent").tag("transport", "ws").counter().count())
+                .isGreaterThanOrEqualTo(framesBefore + open.size());
     }
 
     private static int refusal(String url, Map<String, String> headers) {

@@ -62,7 +62,12 @@ public abstract class TaskTestSupport extends ApiServerIntegrationTest {
     }
 
     protected ResponseEntity<JsonNode> create(String token, String filename, byte[] content, Map<String, String> fields) {
-        return http(token).post().uri("/api/v1/tasks").contentType(MediaType.MULTIPART_FORM_DATA)
+        return createAt("/api/v1/tasks", token, filename, content, fields);
+    }
+
+    protected ResponseEntity<JsonNode> createAt(String uri, String token, String filename, byte[] content,
+            Map<String, String> fields) {
+        return http(token).post().uri(uri).contentType(MediaType.MULTIPART_FORM_DATA)
                 .body(form(filename, content, fields)).retrieve().toEntity(JsonNode.class);
     }
 
