@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
-from .common import Api, Sql, Target, log, summarize
+from .common import Api, Sql, Target, log, summarize, unique_flow_bytes
 
 
 async def closed_loop(fn: Callable[[], Awaitable[int]], *, concurrency: int, requests: int,
@@ -93,14 +93,13 @@ async def run_create(target: Target, *, flow: Path, concurrency: int, requests: 
     created: list[str] = []
     async with Api(target, max_connections=max(concurrency, 8)) as api:
         headers = await api.headers()
-        body = flow.read_bytes()
         data = {"force": "true"}
         if target.skip_deps:
             data["skip_deps"] = "true"
 
         async def call() -> int:
             r = await api.http.post("/api/v1/tasks", data=data,
-                                    files={"file": (flow.name, body, "application/octet-stream")},
+                                    files={"file": (flow.name, unique_flow_bytes(flow), "application/octet-stream")},
                                     headers=headers)
             if r.status_code < 400:
                 created.append(r.json()["id"])

@@ -103,6 +103,23 @@ class Target:
         )
 
 
+_FLOW_CACHE: dict[Path, dict] = {}
+
+
+def unique_flow_bytes(flow: Path) -> bytes:
+    """The flow with a fresh nonce in its description.
+
+    Servers reject a second active task with the same flow_id (md5 of the file); the original
+    0.7.1 has no `force` field to override that, so every upload is made distinct. The nonce does
+    not change what the flow does."""
+    base = _FLOW_CACHE.get(flow)
+    if base is None:
+        base = _FLOW_CACHE[flow] = json.loads(flow.read_text(encoding="utf-8"))
+    doc = dict(base)
+    doc["description"] = f"{base.get('description', '')} [run {os.urandom(8).hex()}]"
+    return json.dumps(doc).encode("utf-8")
+
+
 class Api:
     """Minimal client of the original's REST API (tasks-api audience)."""
 
@@ -139,7 +156,7 @@ class Api:
             data["skip_deps"] = "true"
         if input_timeout is not None:
             data["input_timeout"] = str(input_timeout)
-        files = {"file": (flow.name, flow.read_bytes(), "application/octet-stream")}
+        files = {"file": (flow.name, unique_flow_bytes(flow), "application/octet-stream")}
         r = await self.http.post("/api/v1/tasks", data=data, files=files, headers=await self.headers())
         if r.status_code >= 400:
             raise RuntimeError(f"create task: HTTP {r.status_code}: {r.text[:300]}")

@@ -79,7 +79,7 @@ class OperatorApplicationTest {
     int port;
 
     @Test
-    void bindsSettingsReconcilesAndServesHealthAndMetrics() {
+    void bindsSettingsReconcilesAndServesHealthAndMetrics() throws IOException {
         assertThat(settings.watchNamespaces()).isEqualTo(List.of("app-test"));
         assertThat(settings.cancelGrace()).hasSeconds(3);
         assertThat(settings.redisSecretName()).isEqualTo("waldiez-redis");
@@ -105,9 +105,10 @@ class OperatorApplicationTest {
 
         // Redis gone: the operator reports itself DOWN (liveness restarts it if it stays so)
         redis.stop();
-        await().atMost(TaskLifecycleScenarios.WAIT).untilAsserted(() ->
-                assertThat(http.get().uri("/actuator/health/operator").exchange((req, res) ->
-                        res.getStatusCode().value() + " " + new String(res.getBody().readAllBytes())))
-                        .startsWith("503").contains("DOWN"));
+        await().atMost(TaskLifecycleScenarios.WAIT).untilAsserted(() -> {
+            String health = http.get().uri("/actuator/health/operator").exchange((req, res) ->
+                    res.getStatusCode().value() + " " + new String(res.getBody().readAllBytes()), true);
+            assertThat(health).startsWith("503").contains("DOWN");
+        });
     }
 }

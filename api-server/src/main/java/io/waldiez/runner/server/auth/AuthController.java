@@ -42,7 +42,7 @@ public class AuthController {
     @PostMapping(path = "/token", consumes = {MediaType.APPLICATION_FORM_URLENCODED_VALUE, MediaType.MULTIPART_FORM_DATA_VALUE})
     public TokensResponse token(@RequestParam(name = "client_id", required = false) String clientId,
             @RequestParam(name = "client_secret", required = false) String clientSecret) {
-        requireFields(clientId, "client_id", clientSecret, "client_secret", "body");
+        requireFields("client_id", clientId, "client_secret", clientSecret);
         return tokens.issue(clientId, clientSecret);
     }
 
@@ -50,7 +50,7 @@ public class AuthController {
     @PostMapping(path = "/token", consumes = MediaType.APPLICATION_JSON_VALUE)
     public TokensResponse tokenJson(@RequestBody(required = false) TokenRequest body) {
         body = body == null ? new TokenRequest(null, null) : body;
-        requireFields(body.clientId(), "client_id", body.clientSecret(), "client_secret", "body");
+        requireFields("client_id", body.clientId(), "client_secret", body.clientSecret());
         return tokens.issue(body.clientId(), body.clientSecret());
     }
 
@@ -58,7 +58,7 @@ public class AuthController {
     @PostMapping(path = "/token/refresh", consumes = {MediaType.APPLICATION_FORM_URLENCODED_VALUE, MediaType.MULTIPART_FORM_DATA_VALUE})
     public TokensResponse refresh(@RequestParam(name = "refresh_token", required = false) String refreshToken,
             @RequestParam(name = "audience", required = false) List<String> audience) {
-        requireFields(refreshToken, "refresh_token", "", "", "body");
+        requireFields("refresh_token", refreshToken);
         return tokens.refresh(refreshToken, audience == null ? List.of() : audience);
     }
 
@@ -66,7 +66,7 @@ public class AuthController {
     @PostMapping(path = "/token/refresh", consumes = MediaType.APPLICATION_JSON_VALUE)
     public TokensResponse refreshJson(@RequestBody(required = false) RefreshRequest body) {
         body = body == null ? new RefreshRequest(null, null) : body;
-        requireFields(body.refreshToken(), "refresh_token", "", "", "body");
+        requireFields("refresh_token", body.refreshToken());
         return tokens.refresh(body.refreshToken(), audiences(body.audience()));
     }
 
@@ -96,13 +96,14 @@ public class AuthController {
                 "Input should be a string, a list of strings or null", node.toString()));
     }
 
-    private static void requireFields(String a, String aName, String b, String bName, String where) {
+    /** 422 listing every empty field; arguments are name, value pairs. */
+    private static void requireFields(String... namesAndValues) {
         List<ValidationError> errors = new ArrayList<>();
-        if (a == null || a.isEmpty()) {
-            errors.add(ValidationError.missing(where, aName));
-        }
-        if (b == null || (b.isEmpty() && !bName.isEmpty())) {
-            errors.add(ValidationError.missing(where, bName));
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String value = namesAndValues[i + 1];
+            if (value == null || value.isEmpty()) {
+                errors.add(ValidationError.missing("body", namesAndValues[i]));
+            }
         }
         if (!errors.isEmpty()) {
             throw new RequestValidationException(errors);

@@ -120,11 +120,12 @@ public class KubernetesTaskLauncher implements TaskLauncher {
     public boolean delete(String taskId) {
         try (MDC.MDCCloseable ignored = MDC.putCloseable("task_id", taskId)) {
             Optional<WaldiezTask> task = current(taskId);
-            task.ifPresent(t -> {
-                resource(t).delete();
-                log.info("WaldiezTask {} deleted", t.getMetadata().getName());
-            });
-            return task.isPresent();
+            // An empty answer: already gone (the cache may lag behind the API by a moment).
+            boolean deleted = task.isPresent() && !resource(task.get()).delete().isEmpty();
+            if (deleted) {
+                log.info("WaldiezTask {} deleted", task.get().getMetadata().getName());
+            }
+            return deleted;
         }
     }
 

@@ -186,6 +186,7 @@ public class TaskStatusMirror implements SmartLifecycle, ResourceEventHandler<Wa
             row = Optional.of(adopt(task, taskId));
         }
         apply(task, taskId, row.get());
+        MDC.put("task_id", taskId); // TaskTransitions closes its own task_id entry, which removes ours
         if (!TaskResources.isTerminal(task)) {
             return;
         }

@@ -135,8 +135,13 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
     public void launch(TaskLaunch launch) {
         LocalRun run = new LocalRun(launch, this);
         runs.put(launch.taskId(), run);
+        try {
+            executor.execute(run);
+        } catch (RuntimeException e) {
+            runs.remove(launch.taskId());
+            throw e;
+        }
         metrics.launched(MODE);
-        executor.execute(run);
     }
 
     @Override

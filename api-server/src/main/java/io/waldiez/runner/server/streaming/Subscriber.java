@@ -61,6 +61,7 @@ abstract class Subscriber {
     private Phase phase = Phase.JOINING;
     private History history;
     private String historyCursor;
+    private int historyLimit;
     private TaskSnapshot finalAfterHistory;
     private String lastId;
     private TaskSnapshot lastStatus;
@@ -83,6 +84,7 @@ abstract class Subscriber {
         this.lastId = after;
         this.maxFrames = hub.props().bufferFrames();
         this.maxBytes = hub.props().bufferSize().toBytes();
+        this.historyLimit = hub.props().historyBatch();
     }
 
     // ---------------------------------------------------------------- fed by the hub
@@ -102,6 +104,9 @@ abstract class Subscriber {
             this.historyCursor = after;
             if (finished) {
                 // Everything comes from history; what the live reader queued would repeat it.
+                for (Frame f : pending) {
+                    queuedBytes -= f.cost();
+                }
                 pending.clear();
                 finalAfterHistory = task;
             }
@@ -192,7 +197,10 @@ abstract class Subscriber {
                 source = history;
                 cursor = historyCursor;
             }
-            int limit = hub.props().historyBatch();
+            int limit;
+            synchronized (this) {
+                limit = historyLimit;
+            }
             List<OutputEntry> page;
             try {
                 page = source.after(cursor, limit);
@@ -219,6 +227,8 @@ abstract class Subscriber {
                 }
                 if (page.size() < limit) {
                     endHistory();
+                } else {
+                    adaptHistoryLimit(page);
                 }
             }
         }
@@ -283,12 +293,11 @@ abstract class Subscriber {
     /** The client went away (or the transport failed): forget it. */
     final void transportClosed() {
         synchronized (this) {
-            if (closed) {
-                hub.closed(this, false); // idempotent; makes sure the slot is released
-                return;
+            if (!closed) {
+                markClosed();
             }
-            markClosed();
         }
+        // Outside the lock (the hub takes channel locks); idempotent, so the slot is released once.
         hub.closed(this, false);
     }
 
@@ -299,6 +308,17 @@ abstract class Subscriber {
         queue.clear();
         pending.clear();
         queuedBytes = 0;
+    }
+
+    /** Pages of big entries get shorter, so one page stays within the byte budget of the buffer. */
+    private void adaptHistoryLimit(List<OutputEntry> page) {
+        long bytes = 0;
+        for (OutputEntry e : page) {
+            String data = e.data();
+            bytes += 128 + (data == null ? 0 : data.length());
+        }
+        long avg = Math.max(1, bytes / Math.max(1, page.size()));
+        historyLimit = (int) Math.max(1, Math.min(hub.props().historyBatch(), maxBytes / avg));
     }
 
     private void endHistory() {

@@ -263,6 +263,26 @@ public class TaskStreamHub implements SmartLifecycle {
         };
     }
 
+    /**
+     * True if the task's recent output holds an input_request with this id and no input_response to
+     * it yet: an answer to it is early, not wrong (a client that opens a socket just to answer has not
+     * seen the history itself).
+     */
+    boolean isOpenInputRequest(String taskId, String requestId) {
+        List<StreamMessage<String, String>> recent;
+        try {
+            recent = redis.sync().xrevrange(StreamKeys.output(taskId), Range.unbounded(), Limit.from(100));
+        } catch (RuntimeException e) {
+            return false;
+        }
+        for (StreamMessage<String, String> m : recent) {
+            if (requestId.equals(m.getBody().get("request_id"))) {
+                return OutputEntry.TYPE_INPUT_REQUEST.equals(m.getBody().get("type"));
+            }
+        }
+        return false;
+    }
+
     private String lastEntryId(String key) {
         List<StreamMessage<String, String>> last = redis.sync().xrevrange(key, Range.unbounded(), Limit.from(1));
         return last.isEmpty() ? "0-0" : last.get(0).getId();

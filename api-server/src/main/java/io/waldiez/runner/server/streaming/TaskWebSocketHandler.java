@@ -107,8 +107,9 @@ class TaskWebSocketHandler extends TextWebSocketHandler implements SubProtocolCa
             log.warn("WebSocket input not delivered: {}", e.toString());
             return frames.error("Input not delivered", "The answer could not be delivered; try again");
         }
-        if (result == TaskInputs.Result.NOT_PENDING && attempt < RETRIES && !sub.isClosed()
-                && sub.awaitsAnswer(requestId)) {
+        // Retries go on after the socket closed: the Python client opens a socket, sends, and closes.
+        if (result == TaskInputs.Result.NOT_PENDING && attempt < RETRIES
+                && (sub.awaitsAnswer(requestId) || attempt > 0 || hub.isOpenInputRequest(sub.taskId, requestId))) {
             // The client saw the input_request before the WAITING_FOR_INPUT transition was committed.
             hub.later(() -> {
                 try (var ignored = MDC.putCloseable("task_id", sub.taskId)) {

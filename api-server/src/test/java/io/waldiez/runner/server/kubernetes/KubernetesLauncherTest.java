@@ -298,6 +298,27 @@ class KubernetesLauncherTest extends ApiServerIntegrationTest {
         assertThat(row.status()).isEqualTo(TaskStatus.CANCELLED);
         assertThat(row.archivedAt()).isNotNull();
         assertThat(row.statusReason()).isEqualTo("cancelled by its owner");
+        assertThat(launcher.isSupervising(id)).isFalse();
+
+        // The launcher's delete (for the tasks API's delete path) removes the WaldiezTask.
+        assertThat(launcher.delete(id)).isTrue();
+        await().atMost(WAIT).until(() -> task(name) == null);
+        assertThat(launcher.delete(id)).isFalse();
+    }
+
+    @Test
+    void waldiezTaskDeletedWhileActiveEndsTheTaskCancelled() {
+        TestClient owner = newClient(Audiences.TASKS_API);
+        String id = post(owner, flow(), Map.of());
+        WaldiezTask task = awaitTask("task-" + id);
+        awaitJob(task);
+        assertThat(launcher.isSupervising(id)).isTrue();
+
+        k8s.resource(task).delete(); // kubectl delete wt task-<id>
+        JsonNode ended = awaitApiStatus(owner, id, "CANCELLED");
+        assertThat(ended.path("status_reason").asText()).isEqualTo(TaskStatusMirror.TASK_DELETED);
+        assertThat(repository.find(id).orElseThrow().archivedAt()).isNotNull();
+        assertThat(launcher.isSupervising(id)).isFalse();
     }
 
     @Test

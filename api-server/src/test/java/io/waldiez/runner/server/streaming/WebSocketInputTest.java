@@ -81,6 +81,20 @@ class WebSocketInputTest extends LiveStreamSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> !inputAnswers(task).isEmpty());
         assertThat(inputAnswers(task).get(0).getBody()).containsEntry("data", "fast");
         assertThat(ws.ofType("error")).isEmpty();
+
+        // The Python client's send_user_input: a fresh socket, one frame, close at once.
+        String req2 = "dddddddddddddddddddddddddddddddd";
+        transitions.running(task);
+        inputRequest(task, req2, "Again?");
+        WsProbe oneShot = connect(alice, task);
+        oneShot.send("{\"data\": \"from python\", \"request_id\": \"" + req2 + "\"}");
+        oneShot.socket.sendClose(1000, "").join();
+        Thread.sleep(300);
+        transitions.waitingForInput(task, req2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> inputAnswers(task).size() == 2);
+        assertThat(inputAnswers(task).get(1).getBody()).containsEntry("request_id", req2)
+                .containsEntry("data", "from python");
+
         transitions.finish(task, TaskStatus.COMPLETED, null, null);
         assertThat(ws.awaitClose()).isEqualTo(1000);
     }

@@ -213,9 +213,18 @@ class WebSocketStreamTest extends LiveStreamSupport {
         assertThat(meters.get("waldiez.streaming.readers").gauge().value()).isGreaterThanOrEqualTo(1);
 
         // max-connections-per-task (100 by default): the 101st is refused with 403, SSE with 429.
-        List<WsProbe> open = new ArrayList<>(List.of(ui));
-        while (open.size() < props.maxConnectionsPerTask()) {
-            open.add(connect(alice, task));
+        List<WsProbe> open = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(ui));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<WsProbe>> more = new ArrayList<>();
+            for (int i = 1; i < props.maxConnectionsPerTask(); i++) {
+                more.add(pool.submit(() -> connect(alice, task)));
+            }
+            for (var f : more) {
+                open.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdown();
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> open.stream().allMatch(p -> !p.texts().isEmpty()));
         assertThat(refusal(url, Map.of("Authorization", alice.bearer()))).isEqualTo(403);

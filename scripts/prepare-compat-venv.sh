@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Creates (or refreshes) compat-tests/.venv: the ORIGINAL Waldiez Runner's Python client
+# (waldiez-runner==0.7.1, module waldiez_runner.client), installed client-only as in spec §15.1,
+# for the compatibility test (compat-tests/original_client_lifecycle.py, run by the Java test
+# OriginalClientCompatibilityTest). None of the original's code is part of this repository: it is
+# fetched from the package registry at test-prep time into this gitignored venv.
+#
+#   scripts/prepare-compat-venv.sh [VENV_DIR]      (default: compat-tests/.venv)
+#
+# Idempotent: the sha256 of requirements.txt (and the Python version) is stored as a stamp in the
+# venv, and nothing is reinstalled while it matches. Env PYTHON picks the interpreter (3.10+).
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "$0")/.." && pwd)
+compat_dir="$repo_root/compat-tests"
+venv_dir=$(realpath -m "${1:-"$compat_dir/.venv"}")
+python_bin=${PYTHON:-python3}
+requirements="$compat_dir/requirements.txt"
+
+say() { printf '[prepare-compat-venv] %s\n' "$*"; }
+fail() { printf '[prepare-compat-venv] ERROR: %s\n' "$*" >&2; exit 1; }
+
+command -v "$python_bin" >/dev/null 2>&1 || fail "$python_bin not found (Python 3.10+ is required)"
+py_version=$("$python_bin" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+"$python_bin" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
+  || fail "Python 3.10+ is required, found $py_version at $(command -v "$python_bin")"
+[ -f "$requirements" ] || fail "missing $requirements"
+
+if command -v flock >/dev/null 2>&1; then
+  lock_file="${TMPDIR:-/tmp}/prepare-compat-venv-$(printf '%s' "$venv_dir" | sha256sum | cut -c1-16).lock"
+  exec 9>"$lock_file"
+  flock 9
+fi
+
+stamp=$( { printf 'python %s\n' "$py_version"; sha256sum "$requirements" | cut -d' ' -f1; } | sha256sum | cut -d' ' -f1)
+stamp_file="$venv_dir/.waldiez-compat-stamp"
+
+if [ -x "$venv_dir/bin/python" ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ]; then
+  say "up to date: $venv_dir (stamp ${stamp:0:12})"
+  exit 0
+fi
+
+if [ ! -x "$venv_dir/bin/python" ]; then
+  say "creating virtualenv $venv_dir"
+  "$python_bin" -m venv "$venv_dir" || fail "could not create the virtualenv at $venv_dir"
+fi
+rm -f "$stamp_file"
+pip=("$venv_dir/bin/python" -m pip --disable-pip-version-check --no-input)
+
+say "installing the original client, client-only (--no-deps, every package pinned in requirements.txt)"
+"${pip[@]}" install --quiet --no-deps -r "$requirements" || fail "installing $requirements failed"
+
+say "checking the installation"
+"$venv_dir/bin/python" - <<'PY' || fail "the original client does not import in $venv_dir"
+import importlib.metadata as md
+import waldiez_runner.client as c  # the client must import without the server stack
+assert md.version("waldiez-runner") == "0.7.1", md.version("waldiez-runner")
+assert c.TasksClient and c.ClientsAdmin
+PY
+
+echo "$stamp" > "$stamp_file"
+say "ready: $venv_dir (stamp ${stamp:0:12})"
