@@ -134,6 +134,9 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
                 return UpdateControl.noUpdate();
             }
             String jobName = task.getStatus() == null ? null : task.getStatus().getJobName();
+            if (observation.job().exists()) {
+                jobName = TaskIds.jobName(task); // also records a Job created just before a crash
+            }
             if (decision.has(Action.CREATE_JOB)) {
                 log.info("creating Job {}", TaskIds.jobName(task));
                 context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()

@@ -1,9 +1,9 @@
 package io.waldiez.runner.server.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jwt.JWTParser;
 import java.text.ParseException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
@@ -25,7 +25,6 @@ import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
-import com.nimbusds.jose.jwk.source.ImmutableSecret;
 
 /**
  * JWT encoding and decoding with Spring Security's Nimbus classes.
@@ -79,6 +78,12 @@ public class JwtConfig {
 
     static JwtDecoder oidcDecoder(AuthProperties props) {
         AuthProperties.Oidc oidc = props.oidc();
+        // Like the original: issuer, audience and JWKS are all required once OIDC is on.
+        if (oidc.issuerUri() == null || oidc.issuerUri().isBlank()
+                || oidc.audience() == null || oidc.audience().isBlank()) {
+            throw new IllegalStateException(
+                    "waldiez.auth.oidc.jwks-uri needs waldiez.auth.oidc.issuer-uri and waldiez.auth.oidc.audience");
+        }
         // Lazy: the JWKS is fetched (and cached by Nimbus) on first use, so startup needs no network.
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(oidc.jwksUri())
                 .jwsAlgorithms(algs -> {
@@ -91,15 +96,10 @@ public class JwtConfig {
                             org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.PS256));
                 })
                 .build();
-        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-        validators.add(new JwtTimestampValidator(props.clockSkew()));
-        if (oidc.issuerUri() != null && !oidc.issuerUri().isBlank()) {
-            validators.add(new JwtIssuerValidator(oidc.issuerUri()));
-        }
-        if (oidc.audience() != null && !oidc.audience().isBlank()) {
-            validators.add(audienceValidator(oidc.audience()));
-        }
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(List.of(
+                new JwtTimestampValidator(props.clockSkew()),
+                new JwtIssuerValidator(oidc.issuerUri()),
+                audienceValidator(oidc.audience()))));
         return decoder;
     }
 

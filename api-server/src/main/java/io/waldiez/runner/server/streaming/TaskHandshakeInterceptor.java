@@ -5,6 +5,7 @@ import io.waldiez.runner.server.auth.Audiences;
 import io.waldiez.runner.server.auth.AuthenticatedClient;
 import io.waldiez.runner.server.auth.TokenVerifier;
 import io.waldiez.runner.server.tasks.TaskAccess;
+import io.waldiez.runner.server.tasks.TaskSnapshot;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -64,7 +65,8 @@ class TaskHandshakeInterceptor implements HandshakeInterceptor {
         if (caller.isEmpty()) {
             return refuse(response, HttpStatus.FORBIDDEN, taskId, "no valid tasks-api token");
         }
-        if (access.findForOwner(taskId, caller.get()).isEmpty()) {
+        Optional<TaskSnapshot> task = access.findForOwner(taskId, caller.get());
+        if (task.isEmpty()) {
             return refuse(response, HttpStatus.FORBIDDEN, taskId, "task not found for this client");
         }
         String rawAfter = queryParam(request, "after");
@@ -74,6 +76,13 @@ class TaskHandshakeInterceptor implements HandshakeInterceptor {
             if (after == null) {
                 return refuse(response, HttpStatus.BAD_REQUEST, taskId, "after is not a stream id");
             }
+        }
+        if (task.get().status().isFinal() && after == null) {
+            // The original's Python listener reconnects after every close and stops only on a refused
+            // handshake: replaying a finished task to a cursor-less client would loop forever. Finished
+            // tasks replay when asked explicitly (?after=<id>, after=0 for everything), as the original
+            // refused inactive tasks.
+            return refuse(response, HttpStatus.FORBIDDEN, taskId, "task finished; replay needs ?after=<id> (0 for all)");
         }
         String problem = hub.admissionProblem(taskId, caller.get().id());
         if (problem != null) {

@@ -123,6 +123,17 @@ class OidcDecoderTest {
     }
 
     @Test
+    void incompleteOidcConfigurationFailsFast() {
+        AuthProperties p = props("http://127.0.0.1:1/jwks");
+        AuthProperties noAudience = new AuthProperties(p.secretKey(), false, p.issuer(), p.accessTokenTtl(),
+                p.refreshTokenTtl(), p.clockSkew(), dir, true,
+                new AuthProperties.Oidc("https://idp.example", p.oidc().jwksUri(), null), p.bootstrap(), p.argon2());
+        JwtConfig config = new JwtConfig();
+        assertThatThrownBy(() -> config.jwtDecoder(config.jwtSigningKey(noAudience), noAudience))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("audience");
+    }
+
+    @Test
     void localTokensCanBeSwitchedOff() throws Exception {
         AuthProperties on = props("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks");
         AuthProperties off = new AuthProperties(on.secretKey(), false, on.issuer(), on.accessTokenTtl(),

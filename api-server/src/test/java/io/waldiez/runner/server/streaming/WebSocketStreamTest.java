@@ -136,7 +136,10 @@ class WebSocketStreamTest extends LiveStreamSupport {
         redis.sync().del(StreamKeys.allFor(task).toArray(String[]::new));
         assertThat(streamIds(task)).isEmpty();
 
-        WsProbe ws = connect(alice, task);
+        // Without a cursor a finished task is refused as in the original (its Python listener would
+        // otherwise reconnect and replay forever); after=0 asks for the whole transcript.
+        assertThat(refusal(wsUrl(task), Map.of("Authorization", alice.bearer()))).isEqualTo(403);
+        WsProbe ws = connectAfter(alice, task, "0");
         assertThat(ws.awaitClose()).isEqualTo(1000);
         List<JsonNode> frames = ws.json();
         assertThat(isStatus(frames.get(0), "COMPLETED")).isTrue();
@@ -193,10 +196,13 @@ class WebSocketStreamTest extends LiveStreamSupport {
         // Echoed whenever offered, whatever carried the token; a bad first source falls through.
         WsProbe both = WsProbe.open(url + "?access_token=garbage", Map.of("Authorization", alice.bearer()), "tasks-api");
         assertThat(both.socket.getSubprotocol()).isEqualTo("tasks-api");
+        assertThat(hub.isTailing(task)).isTrue();
         for (WsProbe p : List.of(query, cookie, header, sub, both)) {
             assertThat(isStatus(p.awaitFrame(n -> true), "PENDING")).isTrue();
-            p.abort();
+            p.socket.sendClose(1000, "bye");
         }
+        // The task's reader stops with its last subscriber.
+        await().atMost(Duration.ofSeconds(20)).until(() -> !hub.isTailing(task));
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.ResponseEntity;
 
 /** The local launcher's supervision with real runner processes: crash, cap, restart recovery. */
-class LocalLauncherSupervisionTest extends TaskTestSupport {
+class TaskLauncherSupervisionTest extends TaskTestSupport {
 
     @Autowired
     private LocalTaskLauncher launcher;
