@@ -30,7 +30,10 @@ import asyncio
 import hashlib
 import io
 import json
+import os
 import secrets
+import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -654,6 +657,10 @@ class Lifecycle:
             statuses = [x for x in frames if x.get("type") == "status"]
             c.expect(not dupes, f"every stream entry delivered once ({len(ids)} entries, {len(dupes)} repeated)",
                      f"repeated ids: {dupes[:10]}; status frames: {len(statuses)}\n{f.dump(6)}")
+            if not self.tasks.is_listening():
+                # the original server never closes, so there the listener runs until stop_ws_listener()
+                self.c.notes.append("the original listener stopped by itself after the task ended "
+                                    f"(on_error: {f.errors[-1:]})")
             self.tasks.stop_ws_listener()
             c.expect(True, "stop_ws_listener()")
 
@@ -882,6 +889,7 @@ class Lifecycle:
                 first = json.loads(frames[0]) if frames else {}
                 c.expect(first.get("type") == "status", "first frame over the subprotocol socket is status",
                          str(frames[:1]))
+                self.node_browser_checks(url)
                 # the Python client's token carrier with a browser origin
                 status, proto, _ = ws_try_connect(url, additional_headers={
                     "Authorization": f"Bearer {self.access_token()}"}, origin=BROWSER_ORIGIN)
@@ -890,19 +898,42 @@ class Lifecycle:
                 self.tasks.cancel_task(task.id)
                 self.tasks.delete_task(task.id)
 
+    def node_browser_checks(self, url: str) -> None:
+        """The page's WebSocketManager.connect in Node 20 with the npm ws package (optional)."""
+        node = shutil.which("node")
+        module_dir = Path(sys.prefix) / "node"
+        script = Path(__file__).resolve().parent / "browser_page_checks.mjs"
+        if not node or not (module_dir / "node_modules" / "ws").is_dir():
+            self.c.notes.append("node or the npm ws package missing: browser_page_checks.mjs not run")
+            return
+        env = dict(os.environ, WALDIEZ_WS_MODULE_DIR=str(module_dir))
+        proc = subprocess.run([node, str(script), url, self.access_token()], capture_output=True, text=True,
+                              timeout=30, env=env, check=False)
+        output = proc.stdout.splitlines()
+        for i, line in enumerate(output):
+            if line.startswith(("PASS ", "FAIL ")):
+                detail = "\n".join(x.removeprefix("     | ") for x in output[i + 1:i + 3] if x.startswith("     | "))
+                self.c.expect(line.startswith("PASS "), "node ws: " + line[5:], detail)
+        self.c.expect(proc.returncode == 0 and bool(output) and output[-1].endswith(" 0 failed"),
+                      f"browser_page_checks.mjs exit {proc.returncode}: {output[-1] if output else ''}",
+                      proc.stderr[-800:])
+
     def step22b_ws_completed(self) -> None:
         c = self.c
         with c.step("step 22b: WS to a COMPLETED task (original: HTTP 403)"):
             c.require(self.completed, "needs the completed task of step 11")
-            status, _, frames = ws_try_connect(ws_url(self.base, self.main_task),
-                                               additional_headers={"Authorization": f"Bearer {self.access_token()}"})
-            if status is not None:
-                c.expect(status == 403, f"refused with HTTP {status}")
-            else:
-                first = json.loads(frames[0]) if frames else {}
-                c.expect(first.get("type") == "status" and first.get("data", {}).get("status") == "COMPLETED",
-                         "accepted (superset: archived history) with a first status frame COMPLETED", str(frames[:1]))
-                self.c.notes.append("WS to a COMPLETED task is accepted (the original refuses it with 403)")
+            bearer = {"Authorization": f"Bearer {self.access_token()}"}
+            status, _, frames = ws_try_connect(ws_url(self.base, self.main_task), additional_headers=bearer)
+            c.expect(status == 403, f"without a cursor: refused with HTTP 403 (got {status or 'accepted'})",
+                     f"first frames: {frames[:2]}")
+            # superset: an explicit cursor replays the finished task's archived history
+            status, _, frames = ws_try_connect(ws_url(self.base, self.main_task) + "?after=0",
+                                               additional_headers=bearer)
+            first = json.loads(frames[0]) if frames else {}
+            c.expect(status is None and first.get("type") == "status"
+                     and first.get("data", {}).get("status") == "COMPLETED",
+                     f"?after=0 (superset): accepted with a first status frame COMPLETED (status {status})",
+                     str(frames[:1]))
 
     # ---- browser page (§12.2): token JSON, CORS, detail, form refresh ---------------------------
     def browser_page_checks(self) -> None:
@@ -1046,7 +1077,7 @@ def main() -> int:
     parser.add_argument("--admin-token", help="an admin-api access token (instead of admin credentials)")
     parser.add_argument("--flows", required=True, help="folder with the shared .waldiez test flows")
     parser.add_argument("--input-timeout", type=int, default=30, help="input_timeout of the interactive task")
-    parser.add_argument("--budget", type=float, default=100, help="seconds the waits may take in total")
+    parser.add_argument("--budget", type=float, default=150, help="seconds the waits may take in total")
     args = parser.parse_args()
     if not args.admin_token and not (args.admin_client_id and args.admin_secret):
         parser.error("give --admin-token or --admin-client-id and --admin-secret")

@@ -32,7 +32,13 @@ if command -v flock >/dev/null 2>&1; then
   flock 9
 fi
 
-stamp=$( { printf 'python %s\n' "$py_version"; sha256sum "$requirements" | cut -d' ' -f1; } | sha256sum | cut -d' ' -f1)
+# The browser page's WebSocket check (compat-tests/browser_page_checks.mjs) uses the npm `ws`
+# package, installed under the venv (gitignored) when node and npm are present.
+ws_version=8.23.0
+have_node=no
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then have_node=yes; fi
+
+stamp=$( { printf 'python %s\nws %s %s\n' "$py_version" "$ws_version" "$have_node"; sha256sum "$requirements" | cut -d' ' -f1; } | sha256sum | cut -d' ' -f1)
 stamp_file="$venv_dir/.waldiez-compat-stamp"
 
 if [ -x "$venv_dir/bin/python" ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ]; then
@@ -57,6 +63,16 @@ import waldiez_runner.client as c  # the client must import without the server s
 assert md.version("waldiez-runner") == "0.7.1", md.version("waldiez-runner")
 assert c.TasksClient and c.ClientsAdmin
 PY
+
+if [ "$have_node" = yes ]; then
+  say "installing the npm ws package $ws_version (browser page WebSocket check)"
+  mkdir -p "$venv_dir/node"
+  [ -f "$venv_dir/node/package.json" ] || echo '{"name":"waldiez-compat-node","private":true}' > "$venv_dir/node/package.json"
+  (cd "$venv_dir/node" && npm install --no-audit --no-fund --silent --save-exact "ws@$ws_version") \
+    || fail "npm install ws@$ws_version failed"
+else
+  say "node/npm not found: the browser page WebSocket check will be skipped"
+fi
 
 echo "$stamp" > "$stamp_file"
 say "ready: $venv_dir (stamp ${stamp:0:12})"

@@ -91,6 +91,7 @@ async def run(args) -> dict:
                 R[b] = {}
                 o = await need_owner()
                 for rate in floats(args.inject_rates):
+                    await wait_idle(target)  # the previous rate's backlog must not leak into this one
                     key = "max" if rate <= 0 else str(int(rate))
                     r = await stream.run_inject(target, n=args.stream_n, m=args.stream_m, rate=rate,
                                                 seconds=args.inject_seconds, owner=o, sql=sql)
@@ -109,6 +110,7 @@ async def run(args) -> dict:
                 R[b] = {}
                 o = await need_owner()
                 for count in ints(args.footprint):
+                    await wait_idle(target)
                     r = await footprint.run(target, count=count, per_task=args.per_task, owner=o, sql=sql)
                     R[b][str(count)] = r
                     if "skipped" in r:

@@ -321,7 +321,7 @@ class TaskLifecycleMockTest {
 
     @Test
     void ttlDeletesAKubectlTaskAfterItFinished() {
-        scenarios.createTask("ttl", s -> s.setTtlSecondsAfterFinished(1));
+        scenarios.createTask("ttl", s -> s.setTtlSecondsAfterFinished(3));
         String taskId = scenarios.awaitTaskId("ttl");
         scenarios.runnerStatus(taskId, RunnerStatus.RUNNING, null);
         scenarios.runnerCompleted(taskId);

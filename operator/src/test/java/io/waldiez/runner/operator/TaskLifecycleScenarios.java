@@ -98,15 +98,20 @@ final class TaskLifecycleScenarios {
     }
 
     WaldiezTaskStatus awaitPhase(String name, TaskPhase phase, String reason) {
+        // the status seen by the successful poll: a TTL may delete the task right after
+        java.util.concurrent.atomic.AtomicReference<WaldiezTaskStatus> seen = new java.util.concurrent.atomic.AtomicReference<>();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            WaldiezTaskStatus s = task(name).getStatus();
+            WaldiezTask t = task(name);
+            assertThat(t).as("task %s", name).isNotNull();
+            WaldiezTaskStatus s = t.getStatus();
             assertThat(s).as("status of %s", name).isNotNull();
             assertThat(s.getPhase()).as("phase of %s (reason %s: %s)", name, s.getReason(), s.getMessage()).isEqualTo(phase);
             if (reason != null) {
                 assertThat(s.getReason()).isEqualTo(reason);
             }
+            seen.set(s);
         });
-        return task(name).getStatus();
+        return seen.get();
     }
 
     /** The task id the operator uses (label, set by the operator for kubectl-made tasks). */

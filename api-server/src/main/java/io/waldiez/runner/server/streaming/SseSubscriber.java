@@ -15,6 +15,8 @@ import java.io.IOException;
  */
 final class SseSubscriber extends Subscriber {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SseSubscriber.class);
+
     private final AsyncContext async;
     private final ServletOutputStream out;
     private volatile boolean completed;
@@ -33,12 +35,14 @@ final class SseSubscriber extends Subscriber {
 
             @Override
             public void onTimeout(AsyncEvent event) {
-                finish();
+                endFromContainer();
             }
 
             @Override
             public void onError(AsyncEvent event) {
-                finish();
+                // Usually the client went away. Completing here, on the container's thread, is what
+                // keeps Tomcat from an error dispatch to /error (which would log a bogus server error).
+                endFromContainer();
             }
 
             @Override
@@ -58,7 +62,8 @@ final class SseSubscriber extends Subscriber {
 
             @Override
             public void onError(Throwable t) {
-                finish();
+                log.debug("SSE write failed: {}", t.toString());
+                endFromContainer();
             }
         });
     }
@@ -87,6 +92,9 @@ final class SseSubscriber extends Subscriber {
                 out.flush();
             }
         } catch (IOException | IllegalStateException e) {
+            try (var ignored = org.slf4j.MDC.putCloseable("task_id", taskId)) {
+                log.info("SSE stream ended by a failed write: {}", e.toString());
+            }
             finish();
         }
     }
@@ -94,6 +102,16 @@ final class SseSubscriber extends Subscriber {
     @Override
     protected void closeTransport(int code, String reason) {
         finish();
+    }
+
+    private void endFromContainer() {
+        transportClosed();
+        completed = true;
+        try {
+            async.complete();
+        } catch (IllegalStateException ignored) {
+            // already completed
+        }
     }
 
     private void finish() {

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 class OriginalClientCompatibilityTest extends ApiServerIntegrationTest {
 
-    private static final Logger log = LoggerFactory.getLogger("compat.original-client");
-    private static final Duration TIMEOUT = Duration.ofSeconds(240);
+    private static final Logger log = LoggerFactory.getLogger(OriginalClientCompatibilityTest.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(300);
     private static final Pattern CLOSING = Pattern.compile("^(\\d+) passed, (\\d+) failed$");
 
     private static Path repoRoot() {

@@ -24,6 +24,24 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
     @Autowired
     private TaskRecovery recovery;
 
+    @Autowired
+    private LauncherProperties launcherProperties;
+
+    @Autowired
+    private io.waldiez.runner.server.infra.RedisEndpoint redisEndpoint;
+
+    @Autowired
+    private io.lettuce.core.api.StatefulRedisConnection<String, String> redis;
+
+    @Autowired
+    private io.waldiez.runner.server.tasks.TaskTransitions transitions;
+
+    @Autowired
+    private io.waldiez.runner.server.tasks.TaskMetrics metrics;
+
+    @org.springframework.beans.factory.annotation.Value("${waldiez.data-dir}")
+    private String dataDir;
+
     @Test
     void killedRunnerMakesTheTaskFailedWithAReason() {
         TestClient dave = newClient(Audiences.TASKS_API);
@@ -91,5 +109,27 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
             assertThat(t.get("results").get("error").asText()).isEqualTo(TaskRecovery.RESTART_REASON);
         }
         assertThat(get(frank.accessToken(), done).get("status").asText()).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void runLongerThanTheMaximumDurationIsStoppedAndFailed() {
+        TestClient gina = newClient(Audiences.TASKS_API);
+        // Its own launcher with a 3 s limit (no second Spring context); launcher column "kubernetes"
+        // so that the shared local supervisor leaves this run to it.
+        String id = insertRow(gina.id(), "slow.waldiez", "PENDING", Instant.now());
+        jdbc.sql("UPDATE tasks SET launcher = 'kubernetes' WHERE id = :id").param("id", id).update();
+        LocalTaskLauncher limited = new LocalTaskLauncher(launcherProperties,
+                new io.waldiez.runner.server.tasks.TasksProperties(5, Duration.ofSeconds(3),
+                        org.springframework.util.unit.DataSize.ofMegabytes(5), 180, 86400),
+                dataDir, redisEndpoint, redis, transitions, metrics, json);
+        try {
+            limited.launch(new TaskLaunch(id, gina.id(), "slow.waldiez", flow("dummy_with_input.waldiez"), 300, Map.of()));
+            JsonNode failed = awaitTask(gina.accessToken(), id, Duration.ofSeconds(60),
+                    t -> "FAILED".equals(t.get("status").asText()));
+            assertThat(failed.get("status_reason").asText()).isEqualTo("Task duration exceeded its limit.");
+            assertThat(failed.get("results").get("error").asText()).isEqualTo("Task duration exceeded its limit.");
+        } finally {
+            limited.destroy();
+        }
     }
 }

@@ -81,6 +81,24 @@ class SseStreamTest extends LiveStreamSupport {
         }
     }
 
+    /** Waits; on timeout the failure shows what arrived and what the streaming threads were doing. */
+    private static void awaitOrExplain(java.util.concurrent.Callable<Boolean> condition, SseProbe probe) {
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder dump = new StringBuilder();
+            Thread.getAllStackTraces().forEach((t, stack) -> {
+                if (t.getName().startsWith("waldiez-stream")) {
+                    dump.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                    for (StackTraceElement el : stack) {
+                        dump.append("    ").append(el).append('\n');
+                    }
+                }
+            });
+            throw new AssertionError("events " + probe.events() + " ended " + probe.ended.isDone() + "\n" + dump, e);
+        }
+    }
+
     private HttpResponse<Stream<String>> get(String path, Map<String, String> headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60))
                 .header("Accept", "text/event-stream").header("Accept-Encoding", "gzip");
@@ -118,7 +136,7 @@ class SseStreamTest extends LiveStreamSupport {
         List<String> all = streamIds(task);
         SseProbe b = new SseProbe(get("/api/v1/tasks/" + task + "/stream",
                 Map.of("Authorization", alice.bearer(), "Last-Event-ID", all.get(6))));
-        await().atMost(Duration.ofSeconds(20)).until(() -> b.ids().size() == 8);
+        awaitOrExplain(() -> b.ids().size() == 8, b);
         // ?after= works too, and Last-Event-ID wins over it (a reconnecting EventSource keeps its URL).
         SseProbe c = new SseProbe(get("/api/v1/tasks/" + task + "/stream?after=" + all.get(2),
                 Map.of("Authorization", alice.bearer(), "Last-Event-ID", all.get(12))));
