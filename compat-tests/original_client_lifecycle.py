@@ -866,7 +866,7 @@ class Lifecycle:
     # ---- step 22 + browser page: WS handshakes ---------------------------------------------------
     def step22_ws_negatives(self) -> None:
         c = self.c
-        with c.step("step 22: WS handshake refused without a token / with an admin token"):
+        with c.step("step 22: WS handshakes: no token / admin / garbage refused; browser-style subprotocol echo"):
             c.require(self.main_task is not None, "needs the task of step 5")
             # a fresh active task to connect to (the main one has finished)
             task = self.tasks.create_task({"file_data": self.flow("dummy_with_input2.waldiez"),

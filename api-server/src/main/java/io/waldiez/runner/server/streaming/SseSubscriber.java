@@ -93,7 +93,7 @@ final class SseSubscriber extends Subscriber {
             }
         } catch (IOException | IllegalStateException e) {
             try (var ignored = org.slf4j.MDC.putCloseable("task_id", taskId)) {
-                log.info("SSE stream ended by a failed write: {}", e.toString());
+                log.debug("SSE stream ended by a failed write (client gone): {}", e.toString());
             }
             finish();
         }

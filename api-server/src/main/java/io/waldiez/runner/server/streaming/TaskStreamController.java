@@ -80,7 +80,9 @@ class TaskStreamController {
         response.setHeader("Cache-Control", "no-cache, no-transform");
         // Tells nginx-style proxies not to buffer the stream.
         response.setHeader("X-Accel-Buffering", "no");
-        AsyncContext async = request.startAsync(request, response);
+        // startAsync() without arguments: writes go straight to the container's response, not through
+        // MVC's async lifecycle wrapper (this controller manages its own async cycle).
+        AsyncContext async = request.startAsync();
         async.setTimeout(0); // ends with the task, or when the client goes away (heartbeats notice it)
         SseSubscriber sub = new SseSubscriber(hub, async, taskId, caller, cursor);
         sub.attach();
