@@ -14,6 +14,9 @@ scripts/install-prerequisites.sh
 step "preparing the runner virtualenv (runner-image/.venv)"
 scripts/prepare-runner-venv.sh "$root/runner-image/.venv"
 
+step "preparing the compat virtualenv (the original waldiez-runner client, for the compatibility test)"
+scripts/prepare-compat-venv.sh "$root/compat-tests/.venv"
+
 step "Java modules: mvn verify"
 mvn -B -ntp verify -Dwaldiez.runner.python="$root/runner-image/.venv/bin/python"
 
