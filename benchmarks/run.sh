@@ -120,11 +120,21 @@ run_original() (  # $1 = default | skip-install, $2 = round
 run_ours() {  # $1 = round
   local round="$1" rc=0
   "$HERE/ours/stop.sh" --purge >/dev/null 2>&1 || true
-  "$HERE/ours/start.sh" || rc=$?
+  mkdir -p "$WORK/ours"
+  set +e
+  "$HERE/ours/start.sh" 2>&1 | tee "$WORK/ours/start.out"; rc=${PIPESTATUS[0]}
+  set -e
   if [ "$rc" != 0 ]; then
     echo "!! ours did not start (exit $rc): not measured this round"
+    if [ "$rc" = 3 ]; then
+      echo "our API server could not be started: $(tail -1 "$WORK/ours/start.out" 2>/dev/null)" >"$OUT/ours-not-measured.txt"
+    else
+      echo "our API server did not start: $(grep -v '^\s*$' "$WORK/ours/api.log" 2>/dev/null | tail -1 | cut -c1-200) (benchmarks/.work/ours/api.log)" >"$OUT/ours-not-measured.txt"
+    fi
+    sed -i "s|$REPO/||g" "$OUT/ours-not-measured.txt"
     return 0
   fi
+  rm -f "$OUT/ours-not-measured.txt"
   local jar
   jar="$(basename "$(ls "$REPO"/api-server/target/waldiez-api-server-*.jar | grep -v -- -plain | head -1)")"
   "$PY" -m harness run --label ours --base-url "http://127.0.0.1:${OURS_API_PORT:-58001}" \
