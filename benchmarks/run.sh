@@ -37,7 +37,7 @@ done
 WARM="${BENCH_WARM:-3}"                    # warm tasks after the cold one, per round
 STREAM_N="${BENCH_STREAM_N:-2}"            # concurrent tasks
 STREAM_M="${BENCH_STREAM_M:-5}"            # subscribers per task (the original's cap is 5)
-INJECT_RATES="${BENCH_INJECT_RATES:-500,2000,0}"
+INJECT_RATES="${BENCH_INJECT_RATES:-400,500,2000,0}"   # 400 × M=5 = 2,000 deliveries/s (issue target)
 INJECT_SECONDS="${BENCH_INJECT_SECONDS:-5}"
 CONCURRENCY="${BENCH_CONCURRENCY:-16}"
 LIST_REQUESTS="${BENCH_LIST_REQUESTS:-400}"

@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--stream-flow", default="chatty.waldiez")
     r.add_argument("--stream-n", type=int, default=2, help="concurrent tasks")
     r.add_argument("--stream-m", type=int, default=5, help="WebSocket subscribers per task")
-    r.add_argument("--inject-rates", default="500,2000,0", help="entries/s, 0 = flat out")
+    r.add_argument("--inject-rates", default="400,500,2000,0", help="entries/s, 0 = flat out")
     r.add_argument("--inject-seconds", type=float, default=5.0)
     r.add_argument("--concurrency", type=int, default=16, help="list concurrency")
     r.add_argument("--list-requests", type=int, default=1000)
@@ -194,8 +194,12 @@ def main(argv: list[str] | None = None) -> int:
     print_table(by_label)
     if args.markdown:
         why = Path(args.files[0]).parent / f"{args.ours}-not-measured.txt"
+        notes = Path(args.notes).read_text() if args.notes else ""
+        findings = Path(args.files[0]).parent / "findings.md"  # run-specific, kept with the results
+        if findings.exists():
+            notes = findings.read_text().rstrip() + "\n\n" + notes
         write_markdown(args.markdown, results, by_label, ours=args.ours,
-                       notes=Path(args.notes).read_text() if args.notes else "",
+                       notes=notes,
                        why_not_ours=why.read_text().strip() if why.exists() else "")
         print(f"wrote {args.markdown}")
     return 0

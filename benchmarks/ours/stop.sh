@@ -14,5 +14,12 @@ if [ -f "$STATE/api.pid" ]; then
   fi
   rm -f "$STATE/api.pid"
 fi
+# A server killed hard leaves its embedded PostgreSQL/Redis behind: stop whatever still listens
+# on the private ports ours/start.sh gave them (nothing else uses those ports).
+for port in "${OURS_PG_PORT:-55433}" "${OURS_REDIS_PORT:-56381}"; do
+  for p in $(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
+    kill -TERM "$p" 2>/dev/null || true
+  done
+done
 if [ "${1:-}" = "--purge" ]; then rm -rf "$STATE"; fi
 echo "ours: stopped"
