@@ -17,20 +17,16 @@ venv_dir=$(realpath -m "${1:-"$compat_dir/.venv"}")
 python_bin=${PYTHON:-python3}
 requirements="$compat_dir/requirements.txt"
 
-say() { printf '[prepare-compat-venv] %s\n' "$*"; }
-fail() { printf '[prepare-compat-venv] ERROR: %s\n' "$*" >&2; exit 1; }
+VENV_TOOL=prepare-compat-venv
+# shellcheck source=lib/venv.sh
+. "$repo_root/scripts/lib/venv.sh"
 
-command -v "$python_bin" >/dev/null 2>&1 || fail "$python_bin not found (Python 3.10+ is required)"
-py_version=$("$python_bin" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+py_version=$(python_version "$python_bin")
 "$python_bin" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
   || fail "Python 3.10+ is required, found $py_version at $(command -v "$python_bin")"
 [ -f "$requirements" ] || fail "missing $requirements"
 
-if command -v flock >/dev/null 2>&1; then
-  lock_file="${TMPDIR:-/tmp}/prepare-compat-venv-$(printf '%s' "$venv_dir" | sha256sum | cut -c1-16).lock"
-  exec 9>"$lock_file"
-  flock 9
-fi
+lock_venv "$venv_dir"
 
 # The browser page's WebSocket check (compat-tests/browser_page_checks.mjs) uses the npm `ws`
 # package, installed under the venv (gitignored) when node and npm are present.
@@ -41,16 +37,11 @@ if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then have_
 stamp=$( { printf 'python %s\nws %s %s\n' "$py_version" "$ws_version" "$have_node"; sha256sum "$requirements" | cut -d' ' -f1; } | sha256sum | cut -d' ' -f1)
 stamp_file="$venv_dir/.waldiez-compat-stamp"
 
-if [ -x "$venv_dir/bin/python" ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ]; then
+if venv_up_to_date "$venv_dir" "$stamp_file" "$stamp"; then
   say "up to date: $venv_dir (stamp ${stamp:0:12})"
   exit 0
 fi
-
-if [ ! -x "$venv_dir/bin/python" ]; then
-  say "creating virtualenv $venv_dir"
-  "$python_bin" -m venv "$venv_dir" || fail "could not create the virtualenv at $venv_dir"
-fi
-rm -f "$stamp_file"
+ensure_venv "$python_bin" "$venv_dir" "$stamp_file"
 pip=("$venv_dir/bin/python" -m pip --disable-pip-version-check --no-input)
 
 say "installing the original client, client-only (--no-deps, every package pinned in requirements.txt)"

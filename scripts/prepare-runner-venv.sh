@@ -14,22 +14,17 @@ runner_dir="$repo_root/runner-image"
 venv_dir=$(realpath -m "${1:-"$runner_dir/.venv"}")
 python_bin=${PYTHON:-python3}
 
-say() { printf '[prepare-runner-venv] %s\n' "$*"; }
-fail() { printf '[prepare-runner-venv] ERROR: %s\n' "$*" >&2; exit 1; }
+VENV_TOOL=prepare-runner-venv
+# shellcheck source=lib/venv.sh
+. "$repo_root/scripts/lib/venv.sh"
 
-command -v "$python_bin" >/dev/null 2>&1 || fail "$python_bin not found (Python 3.11 is required)"
-py_version=$("$python_bin" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+py_version=$(python_version "$python_bin")
 [ "$py_version" = "3.11" ] || fail "Python 3.11 is required (the lock file is compiled for it), found $py_version at $(command -v "$python_bin")"
 for f in requirements.lock requirements-dev.txt pyproject.toml; do
   [ -f "$runner_dir/$f" ] || fail "missing $runner_dir/$f"
 done
 
-# Two builds preparing the same venv at once (e.g. Maven modules in parallel) would corrupt it.
-if command -v flock >/dev/null 2>&1; then
-  lock_file="${TMPDIR:-/tmp}/prepare-runner-venv-$(printf '%s' "$venv_dir" | sha256sum | cut -c1-16).lock"
-  exec 9>"$lock_file"
-  flock 9
-fi
+lock_venv "$venv_dir"
 
 stamp_input() {
   cd "$runner_dir"
@@ -43,16 +38,11 @@ stamp_input() {
 stamp=$(stamp_input | sha256sum | cut -d' ' -f1)
 stamp_file="$venv_dir/.waldiez-runner-stamp"
 
-if [ -x "$venv_dir/bin/python" ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ]; then
+if venv_up_to_date "$venv_dir" "$stamp_file" "$stamp"; then
   say "up to date: $venv_dir (stamp ${stamp:0:12})"
   exit 0
 fi
-
-if [ ! -x "$venv_dir/bin/python" ]; then
-  say "creating virtualenv $venv_dir"
-  "$python_bin" -m venv "$venv_dir" || fail "could not create the virtualenv at $venv_dir"
-fi
-rm -f "$stamp_file"
+ensure_venv "$python_bin" "$venv_dir" "$stamp_file"
 pip=("$venv_dir/bin/python" -m pip --disable-pip-version-check --no-input)
 
 say "installing locked dependencies (requirements.lock, --require-hashes)"

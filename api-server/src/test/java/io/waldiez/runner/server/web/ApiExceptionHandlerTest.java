@@ -24,7 +24,7 @@ class ApiExceptionHandlerTest {
 
     @Test
     void serverSideApiExceptionsAreHiddenToo() {
-        ResponseEntity<Object> r = handler.api(new ApiException(HttpStatus.BAD_GATEWAY, "redis at 10.0.0.3 refused"));
+        ResponseEntity<Object> r = handler.api(new ApiException(HttpStatus.BAD_GATEWAY, "redis at the configured address refused"));
         assertThat(r.getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
         assertThat(r.getBody()).isEqualTo(Map.of("detail", "An unexpected error occurred."));
         ResponseEntity<Object> ok = handler.api(new ApiException(HttpStatus.CONFLICT, "Task is running"));
