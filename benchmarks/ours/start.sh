@@ -8,7 +8,8 @@
 # the JVM's own heap sizing; the footprint benchmark reads heap used after GC), RUNNER_PYTHON,
 # OURS_ARGS (more --key=value), OURS_MAX_CONN_PER_CLIENT: the per-client stream cap (default 200 in
 # the server) is raised to 20000 because the footprint benchmark opens 10,000 sockets as one client;
-# like the original's MAX_JOBS, it is a policy knob, not a capacity limit.
+# like the original's MAX_JOBS, it is a policy knob, not a capacity limit. OURS_MAX_JOBS: the
+# per-client active-task cap (default 5, answered with 429), raised like the original's MAX_JOBS.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -32,6 +33,7 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
     --waldiez.embedded.redis.port="$OURS_REDIS_PORT" \
     --waldiez.launcher.local.python="$RUNNER_PYTHON" \
     --waldiez.streaming.max-connections-per-client="${OURS_MAX_CONN_PER_CLIENT:-20000}" \
+    --waldiez.tasks.max-jobs="${OURS_MAX_JOBS:-100000}" \
     ${OURS_ARGS:-} >"$STATE/api.log" 2>&1) &
 echo $! >"$STATE/api.pid"
 for _ in $(seq 360); do

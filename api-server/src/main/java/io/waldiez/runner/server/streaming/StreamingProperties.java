@@ -11,6 +11,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxConnectionsPerTask open streams of one task in this server process (WS + SSE)
  * @param maxConnectionsPerClient open streams of one client in this server process (WS + SSE)
  * @param maxFrameSize largest WebSocket message a client may send; bigger ones close the socket with 1009
+ * @param receiveBufferSize the container's receive buffer per socket (allocated even for idle sockets, so
+ *     small); longer messages are assembled from parts up to maxFrameSize
  * @param bufferFrames outgoing frames queued per connection; a client that lets more pile up is disconnected
  * @param bufferSize outgoing bytes (approximate, JSON characters) queued per connection, same rule
  * @param sendTimeout a single WebSocket send that takes longer than this disconnects the client as too slow
@@ -25,6 +27,7 @@ public record StreamingProperties(
         @DefaultValue("100") int maxConnectionsPerTask,
         @DefaultValue("200") int maxConnectionsPerClient,
         @DefaultValue("1MB") DataSize maxFrameSize,
+        @DefaultValue("8KB") DataSize receiveBufferSize,
         @DefaultValue("1000") int bufferFrames,
         @DefaultValue("4MB") DataSize bufferSize,
         @DefaultValue("30s") Duration sendTimeout,
@@ -35,6 +38,9 @@ public record StreamingProperties(
         @DefaultValue("15s") Duration heartbeat) {
 
     public StreamingProperties {
+        if (receiveBufferSize.toBytes() < 1024) {
+            throw new IllegalArgumentException("waldiez.streaming.receive-buffer-size must be at least 1KB");
+        }
         if (maxConnectionsPerTask < 1 || maxConnectionsPerClient < 1 || bufferFrames < 10 || senderThreads < 1
                 || historyBatch < 1 || readCount < 1) {
             throw new IllegalArgumentException("waldiez.streaming limits must be positive (buffer-frames >= 10)");

@@ -35,13 +35,17 @@ class StreamingWebSocketConfig implements WebSocketConfigurer {
                 .setAllowedOriginPatterns(cors.allowedOriginPatterns().toArray(String[]::new));
     }
 
-    /** Frames over the limit close the socket with 1009; sends slower than send-timeout fail. */
+    /**
+     * The container allocates its receive buffers for every open socket, so they stay small
+     * (receive-buffer-size); longer messages arrive in parts that {@link TaskWebSocketHandler}
+     * assembles up to max-frame-size. Sends slower than send-timeout fail.
+     */
     @Bean
     ServletServerContainerFactoryBean createWebSocketContainer(StreamingProperties props) {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        int max = (int) Math.min(Integer.MAX_VALUE, props.maxFrameSize().toBytes());
-        container.setMaxTextMessageBufferSize(max);
-        container.setMaxBinaryMessageBufferSize(max);
+        int buffer = (int) Math.min(props.maxFrameSize().toBytes(), props.receiveBufferSize().toBytes());
+        container.setMaxTextMessageBufferSize(buffer);
+        container.setMaxBinaryMessageBufferSize(buffer);
         container.setAsyncSendTimeout(props.sendTimeout().toMillis());
         return container;
     }

@@ -26,6 +26,7 @@ class TaskWebSocketHandler extends TextWebSocketHandler implements SubProtocolCa
 
     private static final Logger log = LoggerFactory.getLogger(TaskWebSocketHandler.class);
     private static final String SUBSCRIBER = "waldiez.subscriber";
+    private static final String PARTIAL = "waldiez.partial-message";
     private static final int RETRIES = 50;
     private static final long RETRY_MILLIS = 100;
 
@@ -33,12 +34,15 @@ class TaskWebSocketHandler extends TextWebSocketHandler implements SubProtocolCa
     private final TaskInputs inputs;
     private final StreamFrames frames;
     private final ObjectMapper json;
+    private final long maxMessageChars;
 
-    TaskWebSocketHandler(TaskStreamHub hub, TaskInputs inputs, StreamFrames frames, ObjectMapper json) {
+    TaskWebSocketHandler(TaskStreamHub hub, TaskInputs inputs, StreamFrames frames, ObjectMapper json,
+            StreamingProperties props) {
         this.hub = hub;
         this.inputs = inputs;
         this.frames = frames;
         this.json = json;
+        this.maxMessageChars = props.maxFrameSize().toBytes();
     }
 
     /** Echoed whenever the client offers it: browsers fail the handshake otherwise (spec §8.1). */
@@ -64,18 +68,54 @@ class TaskWebSocketHandler extends TextWebSocketHandler implements SubProtocolCa
         }
     }
 
+    /**
+     * Partial messages let the container keep small per-connection receive buffers (it allocates
+     * them for every open socket, idle or not); a message is assembled here, up to max-frame-size.
+     */
     @Override
-    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+    public boolean supportsPartialMessages() {
+        return true;
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession session, TextMessage message) throws Exception {
         Subscriber sub = (Subscriber) session.getAttributes().get(SUBSCRIBER);
         if (sub == null) {
             return;
         }
+        String payload = assemble(session, message);
+        if (payload == null) {
+            return;
+        }
         try (var ignored = MDC.putCloseable("task_id", sub.taskId)) {
-            Frame reply = handleInput(sub, message.getPayload());
+            Frame reply = handleInput(sub, payload);
             if (reply != null) {
                 sub.reply(reply);
             }
         }
+    }
+
+    /** @return the whole message once its last part arrived, else null (also after closing as too big) */
+    private String assemble(WebSocketSession session, TextMessage part) throws Exception {
+        StringBuilder pending = (StringBuilder) session.getAttributes().get(PARTIAL);
+        if (pending == null && part.isLast()) {
+            return part.getPayload();
+        }
+        if (pending == null) {
+            pending = new StringBuilder();
+            session.getAttributes().put(PARTIAL, pending);
+        }
+        pending.append(part.getPayload());
+        if (pending.length() > maxMessageChars) {
+            session.getAttributes().remove(PARTIAL);
+            session.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message larger than " + maxMessageChars + " characters"));
+            return null;
+        }
+        if (!part.isLast()) {
+            return null;
+        }
+        session.getAttributes().remove(PARTIAL);
+        return pending.toString();
     }
 
     /** @return the error frame to send back, or null when the answer was delivered */
