@@ -57,6 +57,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_for_redis(client: "redis.Redis", proc: "subprocess.Popen[bytes]", what: str, timeout: float = 10) -> None:
+    """Blocks until the redis-server started as ``proc`` answers PING; fails the test if it died or timed out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            client.ping()
+            return
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail(f"{what} did not start")
+            time.sleep(0.05)
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """A throwaway redis-server (no persistence) for the whole session."""
@@ -72,16 +86,7 @@ def redis_url() -> Iterator[str]:
     )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
+    wait_for_redis(client, proc, "redis-server")
     client.close()
     yield url
     proc.terminate()

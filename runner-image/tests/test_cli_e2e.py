@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import pytest
 
-from .conftest import TEST_FLOWS, RunnerProcess, free_port, shared_flow
+from .conftest import TEST_FLOWS, RunnerProcess, free_port, shared_flow, wait_for_redis
 from .llm_stub import CANNED_REPLY, start_stub
 
 pytestmark = pytest.mark.e2e
@@ -306,14 +306,7 @@ def password_redis() -> Any:
          "--save", "", "--appendonly", "no", "--dir", tmp, "--requirepass", secret],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     client = _redis.Redis(host="127.0.0.1", port=port, password=secret, decode_responses=True)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except _redis.ConnectionError:
-            assert time.monotonic() < deadline and proc.poll() is None, "redis-server did not start"
-            time.sleep(0.05)
+    wait_for_redis(client, proc, "redis-server")
     yield port, secret, client
     proc.terminate()
     proc.wait(timeout=10)
@@ -385,14 +378,7 @@ def test_tls_redis_with_ca_bundle(start_runner: Start, task_id: str, tmp_path: P
     try:
         client = _redis.Redis(host="127.0.0.1", port=port, password=secret, ssl=True,
                               ssl_ca_certs=str(ca), decode_responses=True)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except _redis.ConnectionError:
-                assert time.monotonic() < deadline and proc.poll() is None, "TLS redis-server did not start"
-                time.sleep(0.05)
+        wait_for_redis(client, proc, "TLS redis-server")
         # a missing flow keeps it short: connect, cancel watcher, statuses, a print entry, EXPIRE
         rp = start_runner(tmp_path / "missing.waldiez", task_id, "--redis-ca-cert", str(ca),
                           url=f"rediss://:{secret}@127.0.0.1:{port}/0")
