@@ -1,5 +1,6 @@
 package io.waldiez.runner.server.archive;
 
+import io.waldiez.runner.protocol.StreamIds;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,7 +48,7 @@ public class TaskArchiver {
         List<Object[]> rows = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             OutputEntry e = entries.get(i);
-            long[] id = StreamIds.parse(e.id());
+            long[] id = StreamIds.parts(e.id());
             rows.add(new Object[] {taskId, i, e.id(), id[0], id[1], write(e.fields())});
         }
         for (int from = 0; from < rows.size(); from += BATCH) {

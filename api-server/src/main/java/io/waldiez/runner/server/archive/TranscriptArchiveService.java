@@ -1,5 +1,6 @@
 package io.waldiez.runner.server.archive;
 
+import io.waldiez.runner.protocol.StreamIds;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,7 +31,7 @@ public class TranscriptArchiveService implements TranscriptArchive {
     public List<OutputEntry> entriesAfter(String taskId, String afterId, int limit) {
         long[] after;
         try {
-            after = StreamIds.parse(afterId);
+            after = StreamIds.parts(afterId);
         } catch (IllegalArgumentException e) {
             return List.of();
         }

@@ -1,5 +1,6 @@
 package io.waldiez.runner.server.streaming;
 
+import io.waldiez.runner.protocol.StreamIds;
 import io.waldiez.runner.protocol.OutputEntry;
 import io.waldiez.runner.protocol.StreamKeys;
 import java.util.List;

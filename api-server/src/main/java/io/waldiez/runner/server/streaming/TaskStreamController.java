@@ -1,5 +1,6 @@
 package io.waldiez.runner.server.streaming;
 
+import io.waldiez.runner.protocol.StreamIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.waldiez.runner.server.auth.Audiences;

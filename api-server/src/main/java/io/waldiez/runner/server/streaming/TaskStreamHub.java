@@ -1,5 +1,6 @@
 package io.waldiez.runner.server.streaming;
 
+import io.waldiez.runner.protocol.StreamIds;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
