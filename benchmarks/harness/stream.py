@@ -39,14 +39,15 @@ class Subscriber:
         self.ws = await ws_connect(target, token, self.task_id)
         self.t_conn_us = now_us()
 
-    async def consume(self, stop: asyncio.Event) -> None:
+    async def consume(self) -> None:
+        """Reads frames until the server closes the socket or the task is cancelled (see _stop).
+
+        No per-frame timeout: asyncio.wait_for would create a task per frame and make the harness,
+        not the server, the bottleneck at a few thousand frames per second.
+        """
         ws = self.ws
         try:
-            while not stop.is_set():
-                try:
-                    raw = await asyncio.wait_for(ws.recv(), timeout=0.5)
-                except asyncio.TimeoutError:
-                    continue
+            async for raw in ws:
                 rx = now_us()
                 self.frames += 1
                 try:
@@ -69,13 +70,23 @@ class Subscriber:
                     continue
                 if ts >= self.t_conn_us:
                     self.latencies_ms.append((rx - ts) / 1000.0)
-        except Exception as e:  # connection closed by the server, etc.
+            if ws.close_code not in (None, 1000, 1001):
+                self.error = f"closed {ws.close_code} {ws.close_reason}"
+        except asyncio.CancelledError:
+            pass
+        except Exception as e:  # connection closed by the server with an error, etc.
             self.error = f"{type(e).__name__}: {e}"
         finally:
             try:
                 await ws.close()
             except Exception:
                 pass
+
+
+async def _stop(consumers: list[asyncio.Task[None]]) -> None:
+    for c in consumers:
+        c.cancel()
+    await asyncio.gather(*consumers, return_exceptions=True)
 
 
 def _aggregate(subs: list[Subscriber], extra: dict[str, Any]) -> dict[str, Any]:
@@ -120,8 +131,7 @@ async def run_flow(target: Target, *, flow: Path, n: int, m: int, timeout: float
         tasks = await asyncio.gather(*(api.create_task(flow) for _ in range(n)))
         ids = [t["id"] for t in tasks]
         subs = await _open_subs(api, ids, m)
-        stop = asyncio.Event()
-        consumers = [asyncio.create_task(s.consume(stop)) for s in subs]
+        consumers = [asyncio.create_task(s.consume()) for s in subs]
         t0 = time.monotonic()
         statuses = {}
         for tid in ids:
@@ -134,8 +144,7 @@ async def run_flow(target: Target, *, flow: Path, n: int, m: int, timeout: float
             if cur != last:
                 last, quiet_since = cur, time.monotonic()
             await asyncio.sleep(0.25)
-        stop.set()
-        await asyncio.gather(*consumers)
+        await _stop(consumers)
         for tid, st in statuses.items():
             if st not in ("COMPLETED", "FAILED", "CANCELLED"):
                 await api.cancel(tid)
@@ -149,7 +158,7 @@ async def run_flow(target: Target, *, flow: Path, n: int, m: int, timeout: float
 # --------------------------------------------------------------------------- injected
 async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: float,
                      owner: str | None, sql: Sql) -> dict[str, Any]:
-    """rate: total entries per second over all tasks (0 = as fast as the producer can)."""
+    """rate: total entries per second over all tasks (0 = flat out, closed loop: see below)."""
     import redis.asyncio as aioredis
 
     if not target.redis_url:
@@ -161,8 +170,7 @@ async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: fl
         else:
             return {"skipped": f"needs active tasks made through SQL: {sql.why_not()}"}
         subs = await _open_subs(api, ids, m)
-        stop = asyncio.Event()
-        consumers = [asyncio.create_task(s.consume(stop)) for s in subs]
+        consumers = [asyncio.create_task(s.consume()) for s in subs]
         await asyncio.sleep(1.0)  # handshake + (empty) history replay done
         r = aioredis.from_url(target.redis_url)
         sent = 0
@@ -170,23 +178,34 @@ async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: fl
         tick = 0.005
         payload = json.dumps({"type": "text", "content": {"content": "x" * 64, "sender": "a",
                                                            "recipient": "b"}})
+        # Flat out (rate 0) is a closed loop: each task's producer stays at most `window` entries
+        # ahead of the slowest subscriber of that task, so the figure is the throughput the whole
+        # path sustains, not how fast a server drops or disconnects clients it cannot keep up with.
+        window = 250
+        by_task = {tid: [s for s in subs if s.task_id == tid] for tid in ids}
+        sent_per = dict.fromkeys(ids, 0)
         try:
             while time.monotonic() - t_start < seconds:
-                elapsed = time.monotonic() - t_start
-                due = int(rate * elapsed) - sent if rate > 0 else 200
-                if due <= 0:
-                    await asyncio.sleep(tick)
+                if rate > 0:
+                    due = min(int(rate * (time.monotonic() - t_start)) - sent, 2000)
+                    batch = [ids[(sent + i) % len(ids)] for i in range(max(0, due))]
+                else:
+                    batch = []
+                    for tid in ids:
+                        slowest = min((len(s.seen) for s in by_task[tid]), default=sent_per[tid])
+                        batch += [tid] * max(0, window - (sent_per[tid] - slowest))
+                if not batch:
+                    await asyncio.sleep(tick if rate > 0 else 0.001)
                     continue
-                due = min(due, 2000)
                 pipe = r.pipeline(transaction=False)
                 ts = str(now_us())
-                for i in range(due):
-                    tid = ids[(sent + i) % len(ids)]
+                for tid in batch:
                     pipe.xadd(f"task:{tid}:output",
                               {"type": "print", "data": payload, "task_id": tid, "timestamp": ts},
                               maxlen=10000, approximate=True)
+                    sent_per[tid] += 1
                 await pipe.execute()
-                sent += due
+                sent += len(batch)
                 if rate <= 0:
                     await asyncio.sleep(0)
             send_s = time.monotonic() - t_start
@@ -195,8 +214,7 @@ async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: fl
             while time.monotonic() < deadline and sum(len(s.seen) for s in subs) < expected * len(subs) / max(1, n * m):
                 await asyncio.sleep(0.1)
         finally:
-            stop.set()
-            await asyncio.gather(*consumers)
+            await _stop(consumers)
             for tid in ids:
                 await r.delete(f"task:{tid}:output")
             await r.aclose()
