@@ -56,6 +56,8 @@ METRICS: list[tuple[str, str, str, str, Callable[[dict], Any]]] = [
      lambda r: _g(r, "inject", "2000", "latency_ms", "p99")),
     ("inj2000_ratio", "injected 2,000 entries/s: delivered/expected", "", HIGHER,
      lambda r: _g(r, "inject", "2000", "delivery_ratio")),
+    ("inj2000_cpu", "injected 2,000 entries/s: API server CPU per 1,000 deliveries", "ms", LOWER,
+     lambda r: _g(r, "inject", "2000", "server_cpu_ms_per_1k")),
     ("injmax_msgs_s", "injected flat out: deliveries/s", "msg/s", HIGHER,
      lambda r: _g(r, "inject", "max", "msgs_per_s")),
     ("injmax_p99_ms", "injected flat out: latency p99", "ms", LOWER,

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .common import Api, Sql, Target, log, now_us, summarize
+from .common import Api, Sql, Target, cpu_seconds, log, now_us, summarize
 from .ttfo import ws_connect
 
 
@@ -81,6 +81,11 @@ class Subscriber:
                 await ws.close()
             except Exception:
                 pass
+
+
+def _server_cpu(target: Target) -> float | None:
+    vals = [cpu_seconds(p) for p in target.pids]
+    return sum(v for v in vals if v is not None) if vals and all(v is not None for v in vals) else None
 
 
 async def _stop(consumers: list[asyncio.Task[None]]) -> None:
@@ -174,6 +179,8 @@ async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: fl
         await asyncio.sleep(1.0)  # handshake + (empty) history replay done
         r = aioredis.from_url(target.redis_url)
         sent = 0
+        cpu_before = _server_cpu(target)
+        cpu_after: float | None = None
         t_start = time.monotonic()
         tick = 0.005
         payload = json.dumps({"type": "text", "content": {"content": "x" * 64, "sender": "a",
@@ -213,6 +220,7 @@ async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: fl
             deadline = time.monotonic() + 5.0
             while time.monotonic() < deadline and sum(len(s.seen) for s in subs) < expected * len(subs) / max(1, n * m):
                 await asyncio.sleep(0.1)
+            cpu_after = _server_cpu(target)
         finally:
             await _stop(consumers)
             for tid in ids:
@@ -226,5 +234,9 @@ async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: fl
                             "target_rate": rate, "sent": sent, "send_s": send_s,
                             "offered_per_s": sent / send_s if send_s else None})
     res["expected_deliveries"] = sent * m
+    # Server CPU (API process only: Redis and the harness excluded) per 1,000 deliveries.
+    if cpu_before is not None and cpu_after is not None and res["deliveries"]:
+        res["server_cpu_s"] = cpu_after - cpu_before
+        res["server_cpu_ms_per_1k"] = (cpu_after - cpu_before) * 1e6 / res["deliveries"]
     res["delivery_ratio"] = res["deliveries"] / (sent * m) if sent else None
     return res

@@ -1,5 +1,6 @@
 package io.waldiez.runner.server.launch;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,11 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
      *     nothing else of the server's environment reaches a run besides a locale/PATH allow-list
      * @param keepWorkdirs keep {@code <data-dir>/tasks/<id>} after the run (debugging)
      * @param keyTtl TTL the runner sets on the task's Redis keys after its final status
+     * @param scratchDir parent of each run's working directory ({@code <scratch-dir>/<task id>}: the generated
+     *     flow, ag2's SQLite event log, {@code waldiez_out}); default {@code /dev/shm/waldiez-runs} where
+     *     {@code /dev/shm} is a writable directory, else {@code <data-dir>/tasks}. Memory-backed because ag2
+     *     commits its event log after every message, and on disk each commit waits for an fsync (a chatty
+     *     flow runs about 5 times slower); a run's directory is removed when it ends
      */
     public record Local(
             String python,
@@ -32,7 +38,8 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
             @DefaultValue("2s") Duration cancelGrace,
             @DefaultValue List<String> passEnv,
             @DefaultValue("false") boolean keepWorkdirs,
-            @DefaultValue("1d") Duration keyTtl) {
+            @DefaultValue("1d") Duration keyTtl,
+            String scratchDir) {
 
         public Local {
             if (python == null || python.isBlank()) {
@@ -43,6 +50,15 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
 
         public Path pythonPath() {
             return Path.of(python).toAbsolutePath().normalize();
+        }
+
+        /** Where run directories go: {@code scratchDir}, else memory ({@code /dev/shm}) if usable, else {@code fallback}. */
+        public Path scratchRoot(Path fallback) {
+            if (scratchDir != null && !scratchDir.isBlank()) {
+                return Path.of(scratchDir).toAbsolutePath().normalize();
+            }
+            Path shm = Path.of("/dev/shm");
+            return Files.isDirectory(shm) && Files.isWritable(shm) ? shm.resolve("waldiez-runs") : fallback;
         }
     }
 }

@@ -67,6 +67,8 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
     private final LauncherProperties.Local props;
     private final TasksProperties tasks;
     private final Path tasksDir;
+    /** Parent of the runs' working directories (memory-backed by default, see LauncherProperties). */
+    private final Path scratchRoot;
     private final RedisEndpoint redisEndpoint;
     private final StatefulRedisConnection<String, String> redis;
     private final ProtocolCodec codec;
@@ -103,6 +105,7 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         this.props = properties.local();
         this.tasks = tasks;
         this.tasksDir = Path.of(dataDir).toAbsolutePath().normalize().resolve("tasks");
+        this.scratchRoot = props.scratchRoot(tasksDir);
         this.redisEndpoint = redisEndpoint;
         this.redis = redis;
         this.codec = new ProtocolCodec(json);
@@ -113,8 +116,8 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         this.executor = new ThreadPoolExecutor(props.maxConcurrent(), props.maxConcurrent(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), r -> daemon(r, "task-run-" + n.incrementAndGet()));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "task-cancel-timer"));
-        log.info("local launcher: python {}, {} concurrent runs, work dirs in {}", props.pythonPath(),
-                props.maxConcurrent(), tasksDir);
+        log.info("local launcher: python {}, {} concurrent runs, task files in {}, run directories in {}",
+                props.pythonPath(), props.maxConcurrent(), tasksDir, scratchRoot);
         if (!Files.isExecutable(props.pythonPath())) {
             log.warn("runner python {} not found: create it with scripts/prepare-runner-venv.sh", props.pythonPath());
         }
@@ -233,7 +236,8 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         Path dir = tasksDir.resolve(id);
         Process process;
         try {
-            Files.createDirectories(dir.resolve("run"));
+            Files.createDirectories(dir);
+            Files.createDirectories(runDir(id));
             Path flow = dir.resolve("flow.waldiez");
             Files.write(flow, run.launch.flow());
             process = processBuilder(run.launch, dir, flow).start();
@@ -327,7 +331,7 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
                 "--task-id", launch.taskId(),
                 "--flow", flow.toString(),
                 "--input-timeout", Integer.toString(launch.inputTimeoutSeconds()),
-                "--workdir", dir.resolve("run").toString(),
+                "--workdir", runDir(launch.taskId()).toString(),
                 "--key-ttl", Long.toString(Math.max(1, props.keyTtl().toSeconds())));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("runner.log").toFile());
@@ -365,11 +369,20 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         }
     }
 
+    /** The runner's working directory: {@code <scratch>/<id>}, or {@code <data-dir>/tasks/<id>/run} without scratch. */
+    private Path runDir(String id) {
+        return scratchRoot.equals(tasksDir) ? tasksDir.resolve(id).resolve("run") : scratchRoot.resolve(id);
+    }
+
     private void cleanup(String id) {
         if (props.keepWorkdirs()) {
             return;
         }
-        Path dir = tasksDir.resolve(id);
+        removeTree(runDir(id));
+        removeTree(tasksDir.resolve(id));
+    }
+
+    private static void removeTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -15,8 +15,9 @@ import org.springframework.util.unit.DataSize;
  *     small); longer messages are assembled from parts up to maxFrameSize
  * @param bufferFrames outgoing frames queued per connection; a client that lets more pile up is disconnected
  * @param bufferSize outgoing bytes (approximate, JSON characters) queued per connection, same rule
- * @param sendTimeout a single WebSocket send that takes longer than this disconnects the client as too slow
- * @param senderThreads threads that feed connections and read history (sends themselves are non-blocking)
+ * @param sendTimeout a WebSocket write that waits longer than this for the client's socket closes it; a write
+ *     only waits when the client's TCP buffers are full, and holds one sender thread meanwhile
+ * @param senderThreads threads that write to connections and read history
  * @param historyBatch entries read per history page (Redis XRANGE or the PostgreSQL archive)
  * @param readCount entries per stream per XREAD of the shared live reader
  * @param readBlock how long the shared live reader blocks in XREAD
@@ -30,8 +31,8 @@ public record StreamingProperties(
         @DefaultValue("8KB") DataSize receiveBufferSize,
         @DefaultValue("1000") int bufferFrames,
         @DefaultValue("4MB") DataSize bufferSize,
-        @DefaultValue("30s") Duration sendTimeout,
-        @DefaultValue("4") int senderThreads,
+        @DefaultValue("10s") Duration sendTimeout,
+        @DefaultValue("8") int senderThreads,
         @DefaultValue("500") int historyBatch,
         @DefaultValue("500") int readCount,
         @DefaultValue("1s") Duration readBlock,

@@ -44,10 +44,11 @@ import org.springframework.stereotype.Component;
  * <p>One reader thread per process tails the output streams of every watched task with a single
  * multiplexed {@code XREAD BLOCK} on its own Redis connection, so the number of Redis reads does not
  * grow with the number of connections; a task's stream leaves the read set when its last subscriber
- * leaves. The reader only enqueues into per-connection bounded buffers; sends run on a small pool and
- * are non-blocking, so a stalled client overflows its own buffer and is closed (4008) instead of
- * slowing the others. Status transitions ({@link TaskStatusChanged}) first catch the channel up with
- * the stream, so a status frame never overtakes the output written before it.
+ * leaves. The reader only enqueues into per-connection bounded buffers; a small pool drains them in
+ * batches (a write waits only for a client whose TCP buffers are full, bounded by send-timeout), so a
+ * stalled client overflows its own buffer and is closed (4008) instead of slowing the others. Status
+ * transitions ({@link TaskStatusChanged}) first catch the channel up with the stream, so a status
+ * frame never overtakes the output written before it.
  */
 @Component
 public class TaskStreamHub implements SmartLifecycle {

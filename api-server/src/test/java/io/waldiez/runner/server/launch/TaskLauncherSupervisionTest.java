@@ -1,10 +1,13 @@
 package io.waldiez.runner.server.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.waldiez.runner.server.auth.Audiences;
 import io.waldiez.runner.server.tasks.TaskTestSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +54,11 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
 
         OptionalLong pid = launcher.pid(id);
         assertThat(pid).isPresent();
+        // The run's working directory is <scratch root>/<id> (memory-backed where /dev/shm exists).
+        Path tasksDir = Path.of(dataDir).toAbsolutePath().normalize().resolve("tasks");
+        Path scratch = launcherProperties.local().scratchRoot(tasksDir);
+        Path runDir = scratch.equals(tasksDir) ? tasksDir.resolve(id).resolve("run") : scratch.resolve(id);
+        assertThat(Files.isDirectory(runDir.resolve("home"))).as("runner home in %s", runDir).isTrue();
         ProcessHandle runner = ProcessHandle.of(pid.getAsLong()).orElseThrow();
         runner.descendants().forEach(ProcessHandle::destroyForcibly);
         assertThat(runner.destroyForcibly()).isTrue();
@@ -59,6 +67,7 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
         assertThat(failed.get("status_reason").asText()).contains("SIGKILL").contains("137");
         assertThat(failed.get("results").get("error").asText()).isEqualTo(failed.get("status_reason").asText());
         assertThat(launcher.isSupervising(id)).isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(runDir));
     }
 
     @Test

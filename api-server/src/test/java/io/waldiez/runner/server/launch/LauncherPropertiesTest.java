@@ -1,0 +1,31 @@
+package io.waldiez.runner.server.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LauncherPropertiesTest {
+
+    private static LauncherProperties.Local local(String scratchDir) {
+        return new LauncherProperties.Local("/usr/bin/python3", 4, Duration.ofSeconds(2), List.of(), false,
+                Duration.ofDays(1), scratchDir);
+    }
+
+    @Test
+    void anExplicitScratchDirWins() {
+        assertThat(local("/srv/scratch/../runs").scratchRoot(Path.of("/var/tasks"))).isEqualTo(Path.of("/srv/runs"));
+    }
+
+    @Test
+    void withoutOneRunsGoToMemoryWhereDevShmIsWritableElseToTheFallback() {
+        Path fallback = Path.of("/var/tasks");
+        Path shm = Path.of("/dev/shm");
+        Path expected = Files.isDirectory(shm) && Files.isWritable(shm) ? shm.resolve("waldiez-runs") : fallback;
+        assertThat(local(null).scratchRoot(fallback)).isEqualTo(expected);
+        assertThat(local(" ").scratchRoot(fallback)).isEqualTo(expected);
+    }
+}
