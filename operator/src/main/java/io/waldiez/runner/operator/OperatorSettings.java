@@ -1,5 +1,7 @@
 package io.waldiez.runner.operator;
 
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -24,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                            once they are this old (their task may still be arriving in the cache)
  * @param reconcileThreads    concurrent reconciles
  * @param leaderElection      Lease-based leader election
+ * @param taskWorkdir         the task pod's writable {@code emptyDir}s ({@code /work} and {@code /tmp})
  */
 @ConfigurationProperties("waldiez.operator")
 public record OperatorSettings(
@@ -38,7 +41,8 @@ public record OperatorSettings(
         @DefaultValue("1d") Duration archiveWait,
         @DefaultValue("60s") Duration unknownTaskAckAfter,
         @DefaultValue("10") int reconcileThreads,
-        @DefaultValue LeaderElection leaderElection) {
+        @DefaultValue LeaderElection leaderElection,
+        @DefaultValue TaskWorkdir taskWorkdir) {
 
     /**
      * @param enabled        take a Lease before reconciling (required for more than one replica)
@@ -50,26 +54,71 @@ public record OperatorSettings(
                                  String leaseNamespace) {
     }
 
+    /**
+     * The two writable {@code emptyDir} volumes of a task pod: {@code /work} (the runner's
+     * WALDIEZ_WORKDIR and HOME) and {@code /tmp}. Memory-backed by default because ag2 commits its
+     * runtime event log to a SQLite file in the working directory after every message, and on node
+     * disk each commit waits for fsync (a 607-message flow: 9.7 s on disk, 1.9 s on tmpfs). What a
+     * task writes to a {@code Memory} volume counts against the task container's memory limit.
+     *
+     * @param medium    {@code Memory} (tmpfs) or empty (node disk)
+     * @param sizeLimit {@code sizeLimit} of each of the two volumes, a Kubernetes quantity (e.g.
+     *                  {@code 256Mi}); empty means no limit
+     */
+    public record TaskWorkdir(@DefaultValue("Memory") String medium,
+                              @DefaultValue("256Mi") String sizeLimit) {
+
+        public static final String MEMORY = "Memory";
+
+        public TaskWorkdir {
+            medium = medium == null ? "" : medium;
+            sizeLimit = sizeLimit == null ? "" : sizeLimit;
+            if (!medium.isEmpty() && !MEMORY.equals(medium)) {
+                throw new IllegalArgumentException("waldiez.operator.task-workdir.medium must be \"" + MEMORY
+                        + "\" (tmpfs) or \"\" (node disk), not \"" + medium + "\"");
+            }
+            if (!sizeLimit.isEmpty()) {
+                String message = "waldiez.operator.task-workdir.size-limit must be a positive Kubernetes quantity"
+                        + " such as 256Mi or 1Gi, or \"\" for no limit, not \"" + sizeLimit + "\"";
+                BigDecimal bytes;
+                try {
+                    bytes = Quantity.getAmountInBytes(Quantity.parse(sizeLimit));
+                } catch (ArithmeticException | IllegalArgumentException e) {
+                    // fabric8's own messages (NumberFormatException included) name neither the property nor the value
+                    throw new IllegalArgumentException(message, e);
+                }
+                if (bytes.signum() <= 0) {
+                    throw new IllegalArgumentException(message);
+                }
+            }
+        }
+    }
+
     /** Settings for tests and for code that builds them by hand. */
     public static OperatorSettings defaults(String redisUrl) {
         return new OperatorSettings("waldiez/runner:latest", List.of(), "waldiez-redis", "url", redisUrl, "operator",
                 Duration.ofSeconds(10), Duration.ofDays(7), Duration.ofDays(1), Duration.ofSeconds(60), 10,
-                new LeaderElection(false, "waldiez-operator-lease", null));
+                new LeaderElection(false, "waldiez-operator-lease", null), new TaskWorkdir(TaskWorkdir.MEMORY, "256Mi"));
     }
 
     public OperatorSettings withCancelGrace(Duration grace) {
         return new OperatorSettings(defaultImage, watchNamespaces, redisSecretName, redisSecretKey, redisUrl, consumerName,
-                grace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection);
+                grace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir);
     }
 
     public OperatorSettings withArchiveWait(Duration wait) {
         return new OperatorSettings(defaultImage, watchNamespaces, redisSecretName, redisSecretKey, redisUrl, consumerName,
-                cancelGrace, maxTtl, wait, unknownTaskAckAfter, reconcileThreads, leaderElection);
+                cancelGrace, maxTtl, wait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir);
+    }
+
+    public OperatorSettings withTaskWorkdir(TaskWorkdir workdir) {
+        return new OperatorSettings(defaultImage, watchNamespaces, redisSecretName, redisSecretKey, redisUrl, consumerName,
+                cancelGrace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, workdir);
     }
 
     public OperatorSettings withWatchNamespaces(List<String> namespaces) {
         return new OperatorSettings(defaultImage, namespaces, redisSecretName, redisSecretKey, redisUrl, consumerName,
-                cancelGrace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection);
+                cancelGrace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir);
     }
 
     @Override
@@ -77,6 +126,7 @@ public record OperatorSettings(
         // redisUrl may carry a password: never print it
         return "OperatorSettings[defaultImage=" + defaultImage + ", watchNamespaces=" + watchNamespaces
                 + ", redisSecret=" + redisSecretName + "/" + redisSecretKey + ", cancelGrace=" + cancelGrace
-                + ", maxTtl=" + maxTtl + ", archiveWait=" + archiveWait + ", leaderElection=" + leaderElection + "]";
+                + ", maxTtl=" + maxTtl + ", archiveWait=" + archiveWait + ", leaderElection=" + leaderElection
+                + ", taskWorkdir=" + taskWorkdir + "]";
     }
 }

@@ -1,11 +1,14 @@
 package io.waldiez.runner.operator;
 
 import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
+import io.fabric8.kubernetes.api.model.EmptyDirVolumeSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -128,11 +131,19 @@ public class TaskJobDependent extends KubernetesDependentResource<Job, WaldiezTa
                 .endContainer()
                 .addNewVolume().withName("flow").withNewConfigMap().withName(flowConfigMap)
                 .addNewItem().withKey(flowKey).withPath(TaskIds.FLOW_KEY).endItem().endConfigMap().endVolume()
-                .addNewVolume().withName("work").withNewEmptyDir().endEmptyDir().endVolume()
-                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume().withName("work").withEmptyDir(workdir(settings.taskWorkdir())).endVolume()
+                .addNewVolume().withName("tmp").withEmptyDir(workdir(settings.taskWorkdir())).endVolume()
                 .endSpec()
                 .endTemplate()
                 .endSpec()
+                .build();
+    }
+
+    /** A writable emptyDir of the task pod: medium and sizeLimit only when set (empty = Kubernetes' default). */
+    static EmptyDirVolumeSource workdir(OperatorSettings.TaskWorkdir workdir) {
+        return new EmptyDirVolumeSourceBuilder()
+                .withMedium(workdir.medium().isEmpty() ? null : workdir.medium())
+                .withSizeLimit(workdir.sizeLimit().isEmpty() ? null : new Quantity(workdir.sizeLimit()))
                 .build();
     }
 

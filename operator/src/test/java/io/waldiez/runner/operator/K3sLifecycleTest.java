@@ -62,7 +62,8 @@ class K3sLifecycleTest {
         operator = new OperatorHarness(client, new OperatorSettings(RUNNER_IMAGE, List.of(NS), "waldiez-redis", "url",
                 redisUrl, "operator", java.time.Duration.ofSeconds(5), java.time.Duration.ofDays(1),
                 java.time.Duration.ofHours(1), java.time.Duration.ofSeconds(60), 4,
-                new OperatorSettings.LeaderElection(false, "waldiez-operator-lease", null)));
+                new OperatorSettings.LeaderElection(false, "waldiez-operator-lease", null),
+                new OperatorSettings.TaskWorkdir(OperatorSettings.TaskWorkdir.MEMORY, "256Mi")));
         operator.start();
     }
 

@@ -45,7 +45,7 @@ class LeaderElectionTest {
         OperatorSettings settings = new OperatorSettings(base.defaultImage(), base.watchNamespaces(), base.redisSecretName(),
                 base.redisSecretKey(), base.redisUrl(), base.consumerName(), base.cancelGrace(), base.maxTtl(),
                 base.archiveWait(), base.unknownTaskAckAfter(), base.reconcileThreads(),
-                new OperatorSettings.LeaderElection(true, "waldiez-operator-lease", NS));
+                new OperatorSettings.LeaderElection(true, "waldiez-operator-lease", NS), base.taskWorkdir());
         try (OperatorHarness operator = new OperatorHarness(client, settings)) {
             operator.start();
             io.lettuce.core.RedisClient r = io.lettuce.core.RedisClient.create(base.redisUrl());

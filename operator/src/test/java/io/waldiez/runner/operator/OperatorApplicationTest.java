@@ -84,6 +84,7 @@ class OperatorApplicationTest {
         assertThat(settings.cancelGrace()).hasSeconds(3);
         assertThat(settings.redisSecretName()).isEqualTo("waldiez-redis");
         assertThat(settings.toString()).doesNotContain("redis://");
+        assertThat(settings.taskWorkdir()).isEqualTo(new OperatorSettings.TaskWorkdir("Memory", "256Mi"));
 
         RedisClient r = RedisClient.create(settings.redisUrl());
         TaskLifecycleScenarios scenarios = new TaskLifecycleScenarios(client, "app-test", r.connect().sync());

@@ -1,11 +1,14 @@
 package io.waldiez.runner.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.waldiez.runner.crd.FlowSource;
 import io.waldiez.runner.crd.Labels;
@@ -14,6 +17,8 @@ import io.waldiez.runner.crd.WaldiezTaskSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Job a task becomes: security, failure policy, flow mount, environment by reference. */
 class TaskJobDependentTest {
@@ -90,6 +95,65 @@ class TaskJobDependentTest {
         assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("example.org/runner:1");
         assertThat(job.getSpec().getTemplate().getSpec().getVolumes()).anyMatch(v -> v.getConfigMap() != null
                 && v.getConfigMap().getName().equals("wt-standup-flow"));
+    }
+
+    static Map<String, EmptyDirVolumeSource> emptyDirs(OperatorSettings settings) {
+        WaldiezTaskSpec spec = new WaldiezTaskSpec();
+        spec.setFlow(FlowSource.ofInline("{}"));
+        Job job = TaskJobDependent.desiredJob(task(spec), settings);
+        Map<String, EmptyDirVolumeSource> dirs = new java.util.TreeMap<>();
+        for (Volume v : job.getSpec().getTemplate().getSpec().getVolumes()) {
+            if (v.getEmptyDir() != null) {
+                dirs.put(v.getName(), v.getEmptyDir());
+            }
+        }
+        return dirs;
+    }
+
+    @Test
+    void workAndTmpAreMemoryBackedAndCappedByDefault() {
+        Map<String, EmptyDirVolumeSource> dirs = emptyDirs(OperatorSettings.defaults("redis://x"));
+        assertThat(dirs).containsOnlyKeys("work", "tmp");
+        dirs.forEach((name, dir) -> {
+            assertThat(dir.getMedium()).as("%s medium", name).isEqualTo("Memory");
+            assertThat(dir.getSizeLimit()).as("%s sizeLimit", name).hasToString("256Mi");
+        });
+    }
+
+    @Test
+    void emptyMediumAndSizeLimitGiveAPlainEmptyDir() {
+        Map<String, EmptyDirVolumeSource> dirs = emptyDirs(OperatorSettings.defaults("redis://x")
+                .withTaskWorkdir(new OperatorSettings.TaskWorkdir("", "")));
+        assertThat(dirs).containsOnlyKeys("work", "tmp");
+        dirs.forEach((name, dir) -> {
+            assertThat(dir.getMedium()).as("%s medium", name).isNull();
+            assertThat(dir.getSizeLimit()).as("%s sizeLimit", name).isNull();
+        });
+        // each set on its own
+        dirs = emptyDirs(OperatorSettings.defaults("redis://x").withTaskWorkdir(new OperatorSettings.TaskWorkdir("", "1Gi")));
+        assertThat(dirs.get("work").getMedium()).isNull();
+        assertThat(dirs.get("work").getSizeLimit()).hasToString("1Gi");
+        dirs = emptyDirs(OperatorSettings.defaults("redis://x").withTaskWorkdir(new OperatorSettings.TaskWorkdir("Memory", "")));
+        assertThat(dirs.get("tmp").getMedium()).isEqualTo("Memory");
+        assertThat(dirs.get("tmp").getSizeLimit()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Disk", "memory", "HugePages", " Memory"})
+    void anUnknownMediumIsRejectedWithAMessage(String medium) {
+        assertThatThrownBy(() -> new OperatorSettings.TaskWorkdir(medium, "256Mi"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("waldiez.operator.task-workdir.medium must be \"Memory\" (tmpfs) or \"\" (node disk), not \""
+                        + medium + "\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lots", "256MB", "1.5.5", "Mi", " 256Mi", "-1Mi", "0"})
+    void aSizeLimitThatIsNoPositiveQuantityIsRejectedWithAMessage(String sizeLimit) {
+        assertThatThrownBy(() -> new OperatorSettings.TaskWorkdir("Memory", sizeLimit))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("waldiez.operator.task-workdir.size-limit must be a positive Kubernetes quantity such as"
+                        + " 256Mi or 1Gi, or \"\" for no limit, not \"" + sizeLimit + "\"");
     }
 
     @Test
