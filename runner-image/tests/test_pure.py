@@ -14,6 +14,7 @@ import pytest
 
 from waldiez_task_runner import protocol
 from waldiez_task_runner.artifacts import zip_folder
+from waldiez_task_runner import cli
 from waldiez_task_runner.config import DEFAULT_INPUT_TIMEOUT, parse_settings
 from waldiez_task_runner.flow import InvalidFlow, check_results, load_flow
 from waldiez_task_runner.io_stream import readable_event
@@ -184,6 +185,23 @@ def test_command_line_wins_over_environment() -> None:
     assert s.input_timeout == DEFAULT_INPUT_TIMEOUT
 
 
+def test_nice_from_option_or_environment_lowers_the_priority(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = {"WALDIEZ_TASK_ID": "t", "WALDIEZ_REDIS_URL": "redis://h/0", "WALDIEZ_FLOW_PATH": "f"}
+    assert parse_settings([], base).nice == 0
+    assert parse_settings([], {**base, "WALDIEZ_NICE": "7"}).nice == 7
+    assert parse_settings(["--nice", "10"], {**base, "WALDIEZ_NICE": "7"}).nice == 10
+    calls: list[int] = []
+    monkeypatch.setattr(cli.os, "nice", lambda n: calls.append(n) or n)
+    cli._lower_priority(10)
+    assert calls == [10]
+
+    def refuse(n: int) -> int:
+        raise PermissionError("not allowed")
+
+    monkeypatch.setattr(cli.os, "nice", refuse)
+    cli._lower_priority(10)  # logged, not raised: the run goes on at normal priority
+
+
 @pytest.mark.parametrize(
     "argv, env",
     [
@@ -193,6 +211,8 @@ def test_command_line_wins_over_environment() -> None:
         (["--task-id", "t", "--redis-url", "redis://h", "--flow", "f", "--input-timeout", "0"], {}),
         (["--task-id", "t", "--redis-url", "redis://h", "--flow", "f"], {"WALDIEZ_INPUT_TIMEOUT": "abc"}),
         (["--task-id", "t", "--redis-url", "redis://h", "--flow", "f", "--bogus"], {}),
+        (["--task-id", "t", "--redis-url", "redis://h", "--flow", "f", "--nice", "20"], {}),
+        (["--task-id", "t", "--redis-url", "redis://h", "--flow", "f"], {"WALDIEZ_NICE": "-5"}),
     ],
 )
 def test_usage_errors_exit_2(argv: list[str], env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,6 +23,14 @@ def _configure_logging(level: str) -> None:
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
 
 
+def _lower_priority(increment: int) -> None:
+    """Raise this process's nice value (lower priority); never fatal: the run matters more."""
+    try:
+        os.nice(increment)
+    except (AttributeError, OSError) as exc:  # no os.nice on Windows; a sandbox may refuse
+        logging.getLogger(__name__).warning("could not lower the CPU priority by %d: %s", increment, exc)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse options, run the task, return the exit code (docs/protocol.md section 6)."""
     try:
@@ -30,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
         return int(exc.code) if isinstance(exc.code, int) else ExitCode.USAGE
     _configure_logging(settings.log_level)
+    if settings.nice:
+        _lower_priority(settings.nice)
     # The transcript owns stdout; anything else that prints (waldiez, ag2, pip) goes to stderr
     # so that stdout stays the readable conversation.
     transcript = sys.stdout

@@ -38,6 +38,7 @@ ENV_VARS: dict[str, str] = {
     "log_level": "WALDIEZ_LOG_LEVEL",
     "redis_retries": "WALDIEZ_REDIS_RETRIES",
     "redis_ca_cert": "WALDIEZ_REDIS_CA_CERT",
+    "nice": "WALDIEZ_NICE",
 }
 # Only from the environment (a secret never belongs on a command line).
 REDIS_PASSWORD_ENV = "WALDIEZ_REDIS_PASSWORD"
@@ -58,6 +59,7 @@ class Settings:
     redis_retries: int = DEFAULT_REDIS_RETRIES
     redis_password: str | None = None
     redis_ca_cert: str | None = None
+    nice: int = 0
 
 
 def _positive(kind: Callable[[str], T], allow_zero: bool = False) -> Callable[[str], T]:
@@ -99,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--redis-retries", type=_positive(int),
                    help=f"connection attempts before exit code 13 (default {DEFAULT_REDIS_RETRIES})")
     p.add_argument("--redis-ca-cert", help="CA bundle for rediss:// (env WALDIEZ_REDIS_CA_CERT)")
+    p.add_argument("--nice", type=_positive(int, allow_zero=True),
+                   help="lower this run's CPU priority by N (0-19) so that a server on the same machine "
+                   "stays responsive while the flow computes (env WALDIEZ_NICE, default 0)")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
@@ -129,6 +134,8 @@ def parse_settings(argv: Sequence[str] | None, environ: Mapping[str, str] | None
         parser.error("missing required option(s): " + ", ".join(missing))
     if not is_valid_task_id(ns.task_id):
         parser.error(f"invalid task id {ns.task_id!r}: expected [A-Za-z0-9_-]{{1,64}}")
+    if ns.nice is not None and ns.nice > 19:
+        parser.error(f"--nice must be between 0 and 19, not {ns.nice}")
     if not str(ns.redis_url).startswith(("redis://", "rediss://", "unix://")):
         parser.error("the Redis URL must start with redis://, rediss:// or unix://")
     return Settings(
@@ -146,4 +153,5 @@ def parse_settings(argv: Sequence[str] | None, environ: Mapping[str, str] | None
         redis_retries=ns.redis_retries or DEFAULT_REDIS_RETRIES,
         redis_password=env.get(REDIS_PASSWORD_ENV) or None,
         redis_ca_cert=ns.redis_ca_cert,
+        nice=ns.nice or 0,
     )

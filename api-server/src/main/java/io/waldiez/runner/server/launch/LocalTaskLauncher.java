@@ -332,7 +332,8 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
                 "--flow", flow.toString(),
                 "--input-timeout", Integer.toString(launch.inputTimeoutSeconds()),
                 "--workdir", runDir(launch.taskId()).toString(),
-                "--key-ttl", Long.toString(Math.max(1, props.keyTtl().toSeconds())));
+                "--key-ttl", Long.toString(Math.max(1, props.keyTtl().toSeconds())),
+                "--nice", Integer.toString(props.nice()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("runner.log").toFile());
         Map<String, String> env = pb.environment();

@@ -1,6 +1,7 @@
 package io.waldiez.runner.server.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ class LauncherPropertiesTest {
 
     private static LauncherProperties.Local local(String scratchDir) {
         return new LauncherProperties.Local("/usr/bin/python3", 4, Duration.ofSeconds(2), List.of(), false,
-                Duration.ofDays(1), scratchDir);
+                Duration.ofDays(1), scratchDir, 10);
     }
 
     @Test
@@ -27,5 +28,13 @@ class LauncherPropertiesTest {
         Path expected = Files.isDirectory(shm) && Files.isWritable(shm) ? shm.resolve("waldiez-runs") : fallback;
         assertThat(local(null).scratchRoot(fallback)).isEqualTo(expected);
         assertThat(local(" ").scratchRoot(fallback)).isEqualTo(expected);
+    }
+
+    @Test
+    void niceOutsideTheUnixRangeIsRefusedWithTheProperty() {
+        assertThatThrownBy(() -> new LauncherProperties.Local("/usr/bin/python3", 4, Duration.ofSeconds(2), List.of(),
+                false, Duration.ofDays(1), null, 20))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("waldiez.launcher.local.nice must be between 0 and 19, not 20");
     }
 }

@@ -46,7 +46,7 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
     private String dataDir;
 
     @Test
-    void killedRunnerMakesTheTaskFailedWithAReason() {
+    void killedRunnerMakesTheTaskFailedWithAReason() throws Exception {
         TestClient dave = newClient(Audiences.TASKS_API);
         String token = dave.accessToken();
         String id = start(token, "dummy_with_input.waldiez", Map.of("input_timeout", "300"));
@@ -59,6 +59,9 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
         Path scratch = launcherProperties.local().scratchRoot(tasksDir);
         Path runDir = scratch.equals(tasksDir) ? tasksDir.resolve(id).resolve("run") : scratch.resolve(id);
         assertThat(Files.isDirectory(runDir.resolve("home"))).as("runner home in %s", runDir).isTrue();
+        // ... and it runs at a lower CPU priority than the server (waldiez.launcher.local.nice, 10).
+        assertThat(niceness(pid.getAsLong()) - niceness(ProcessHandle.current().pid()))
+                .isEqualTo(launcherProperties.local().nice());
         ProcessHandle runner = ProcessHandle.of(pid.getAsLong()).orElseThrow();
         runner.descendants().forEach(ProcessHandle::destroyForcibly);
         assertThat(runner.destroyForcibly()).isTrue();
@@ -68,6 +71,12 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
         assertThat(failed.get("results").get("error").asText()).isEqualTo(failed.get("status_reason").asText());
         assertThat(launcher.isSupervising(id)).isFalse();
         await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(runDir));
+    }
+
+    /** Field 19 of /proc/<pid>/stat (the fields after the command name start at 3). */
+    private static int niceness(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
     }
 
     @Test
