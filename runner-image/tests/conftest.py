@@ -220,7 +220,9 @@ def start_runner(redis_url: str, r: "redis.Redis[str]", tmp_path: Path) -> Itera
     started: list[RunnerProcess] = []
 
     def start(flow: Path, task_id: str, *args: str, env: dict[str, str] | None = None,
-              url: str | None = None) -> RunnerProcess:
+              url: str | None = None, standby: bool = False) -> RunnerProcess:
+        """Starts a runner; standby: a ``--standby`` process that gets its task (argv, the task's
+        environment) on stdin, as the API server's local launcher hands tasks to pre-started runners."""
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("WALDIEZ_")}
         full_env.update({"WALDIEZ_REDIS_URL": url or redis_url, "PYTHONUNBUFFERED": "1",
                          # a dead proxy for everything but localhost: a run that tried to download
@@ -228,13 +230,20 @@ def start_runner(redis_url: str, r: "redis.Redis[str]", tmp_path: Path) -> Itera
                          "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
                          "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
                          "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"})
-        full_env.update(env or {})
-        cmd = [sys.executable, "-m", "waldiez_task_runner", "--task-id", task_id, "--flow", str(flow),
-               "--workdir", str(tmp_path / f"work-{task_id[:8]}"), *args]
+        task_env = {"WALDIEZ_REDIS_URL": full_env.pop("WALDIEZ_REDIS_URL"), **(env or {})}
+        if not standby:
+            full_env.update(task_env)
+        argv = ["--task-id", task_id, "--flow", str(flow), "--workdir", str(tmp_path / f"work-{task_id[:8]}"), *args]
+        cmd = [sys.executable, "-m", "waldiez_task_runner", *(["--standby"] if standby else argv)]
         # files, not pipes: a chatty run must never block on a full pipe
         out_path, err_path = tmp_path / f"{task_id}.stdout", tmp_path / f"{task_id}.stderr"
         with out_path.open("w") as out, err_path.open("w") as err:
-            proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env=full_env, cwd=str(tmp_path))
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env=full_env, cwd=str(tmp_path),
+                                    stdin=subprocess.PIPE if standby else subprocess.DEVNULL)
+        if standby:
+            assert proc.stdin is not None
+            proc.stdin.write(json.dumps({"argv": argv, "env": task_env}) + "\n")
+            proc.stdin.close()
         rp = RunnerProcess(proc, task_id, r, out_path, err_path)
         started.append(rp)
         return rp

@@ -286,3 +286,32 @@ def test_flow_file_checks(tmp_path: Path) -> None:
     arr.write_text("[]")
     with pytest.raises(InvalidFlow, match="not a JSON object"):
         load_flow(arr)
+
+
+# -- scratch SQLite ---------------------------------------------------------------------------
+
+
+def test_sqlite_databases_in_the_workdir_are_opened_without_durability(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from waldiez_task_runner import scratch_sqlite
+
+    monkeypatch.setattr(sqlite3, "connect", sqlite3.connect)  # undone after the test
+    workdir, elsewhere = tmp_path / "work", tmp_path / "data"
+    workdir.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(workdir)
+    scratch_sqlite.install(workdir)
+
+    inside = sqlite3.connect("flow.db", check_same_thread=False)  # relative, as ag2 opens it
+    assert inside.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert inside.execute("PRAGMA synchronous").fetchone()[0] == 0
+    outside = sqlite3.connect(str(elsewhere / "tool.db"))
+    assert outside.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert outside.execute("PRAGMA synchronous").fetchone()[0] == 2
+    assert not scratch_sqlite.is_scratch(":memory:", workdir)
+    assert not scratch_sqlite.is_scratch(f"file:{workdir}/x.db?mode=ro", workdir)
+    assert scratch_sqlite.is_scratch(str(workdir / "sub" / "x.db").encode(), workdir)
+    inside.close()
+    outside.close()

@@ -25,7 +25,7 @@ from typing import Any, TextIO, cast
 
 import redis
 
-from . import artifacts, flow, protocol
+from . import artifacts, flow, protocol, scratch_sqlite
 from .config import Settings
 from .io_stream import RedisIOStream
 from .protocol import ExitCode, Status
@@ -256,6 +256,7 @@ class TaskRun:
         os.environ["TMPDIR"] = str(tmp)
         tempfile.tempdir = str(tmp)  # gettempdir() caches its first answer
         os.chdir(workdir)
+        scratch_sqlite.install(workdir)
         return workdir
 
     def _cleanup_workdir(self) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
-from typing import Sequence
+from typing import Any, Sequence, TextIO
 
 from .config import parse_settings
 from .protocol import ExitCode
@@ -31,8 +32,55 @@ def _lower_priority(increment: int) -> None:
         logging.getLogger(__name__).warning("could not lower the CPU priority by %d: %s", increment, exc)
 
 
+STANDBY = "--standby"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse options, run the task, return the exit code (docs/protocol.md section 6)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == [STANDBY]:
+        return standby(sys.stdin)
+    return run(args)
+
+
+def standby(requests: TextIO) -> int:
+    """A pre-started runner: import waldiez and ag2 now, then run the one task read from ``requests``.
+
+    Importing waldiez and ag2 is most of a runner's start (seconds); a launcher that keeps a
+    standby process ready saves it from the time to first output. The task arrives as one JSON
+    line, ``{"argv": [...], "env": {...}}``: the same options as the command line, and the
+    environment the task would have been started with (secrets stay off the command line). End of
+    input without a task (the launcher stopped) exits 0; a malformed request exits 2.
+    """
+    _configure_logging(os.environ.get("WALDIEZ_LOG_LEVEL", "INFO").upper())
+    from . import app, flow  # noqa: F401, PLC0415 - the runner's own modules, redis-py
+
+    flow.preload()
+    line = requests.readline()
+    if not line.strip():
+        return 0
+    try:
+        request = _standby_request(json.loads(line))
+    except ValueError as exc:
+        logging.getLogger(__name__).error("invalid standby request: %s", exc)
+        return ExitCode.USAGE
+    os.environ.update(request[1])
+    return run(request[0])
+
+
+def _standby_request(request: Any) -> tuple[list[str], dict[str, str]]:
+    if not isinstance(request, dict):
+        raise ValueError("expected a JSON object")
+    argv, env = request.get("argv"), request.get("env", {})
+    if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
+        raise ValueError('"argv" must be a list of strings')
+    if not isinstance(env, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in env.items()):
+        raise ValueError('"env" must be an object of strings')
+    return argv, env
+
+
+def run(argv: Sequence[str]) -> int:
+    """One task from command-line options (and WALDIEZ_* environment variables)."""
     try:
         settings = parse_settings(argv)
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors

@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--nice", type=_positive(int, allow_zero=True),
                    help="lower this run's CPU priority by N (0-19) so that a server on the same machine "
                    "stays responsive while the flow computes (env WALDIEZ_NICE, default 0)")
+    p.add_argument("--standby", action="store_true",
+                   help="pre-start: import waldiez and ag2, then read one task from stdin as a JSON line "
+                   '{"argv": [options], "env": {variables}} and run it (alone, without other options)')
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
@@ -128,6 +131,8 @@ def parse_settings(argv: Sequence[str] | None, environ: Mapping[str, str] | None
         if action.choices is not None and value not in action.choices:
             parser.error(f"{ENV_VARS[dest]}: must be one of {', '.join(map(str, action.choices))}")
         setattr(ns, dest, value)
+    if ns.standby:
+        parser.error("--standby takes no other options (the task's options arrive on stdin)")
     missing = [f"--{d.replace('_', '-')} (or {ENV_VARS[d]})" for d in ("task_id", "redis_url", "flow")
                if not getattr(ns, d)]
     if missing:

@@ -57,6 +57,12 @@ def check_file(path: Path) -> None:
         raise InvalidFlow(f"flow file is not a JSON object: {path}")
 
 
+def preload() -> None:
+    """Import what running a flow needs (waldiez, ag2, its IOStream): the slow part of a start."""
+    import autogen.io  # noqa: F401, PLC0415
+    import waldiez  # noqa: F401, PLC0415
+
+
 def load_flow(path: Path) -> "Waldiez":
     """``Waldiez.load`` with errors turned into InvalidFlow carrying a readable message."""
     check_file(path)

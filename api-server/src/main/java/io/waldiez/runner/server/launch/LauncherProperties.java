@@ -31,6 +31,9 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
      *     {@code /dev/shm} is a writable directory, else {@code <data-dir>/tasks}. Memory-backed because ag2
      *     commits its event log after every message, and on disk each commit waits for an fsync (a chatty
      *     flow runs about 5 times slower); a run's directory is removed when it ends
+     * @param standby runner processes kept started ahead of their task ({@code --standby}: waldiez and ag2
+     *     already imported, which is most of a start): a task takes one and starts in a fraction of a second
+     *     instead of seconds; each waiting one holds the memory of an idle runner. 0 disables
      * @param nice how much lower than the server's the runs' CPU priority is (0-19, the runner's {@code --nice}):
      *     a flow that computes flat out then cannot starve the server's streams and API of the shared cores
      */
@@ -42,13 +45,17 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
             @DefaultValue("false") boolean keepWorkdirs,
             @DefaultValue("1d") Duration keyTtl,
             String scratchDir,
-            @DefaultValue("10") int nice) {
+            @DefaultValue("10") int nice,
+            @DefaultValue("1") int standby) {
 
         public Local {
             if (python == null || python.isBlank()) {
                 python = System.getProperty("waldiez.runner.python", "runner-image/.venv/bin/python");
             }
             maxConcurrent = Math.max(1, maxConcurrent);
+            if (standby < 0) {
+                throw new IllegalArgumentException("waldiez.launcher.local.standby must be 0 or more, not " + standby);
+            }
             if (nice < 0 || nice > 19) {
                 throw new IllegalArgumentException("waldiez.launcher.local.nice must be between 0 and 19, not " + nice);
             }

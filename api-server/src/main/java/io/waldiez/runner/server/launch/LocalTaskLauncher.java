@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,8 @@ import org.springframework.stereotype.Component;
 /**
  * Runs each task as a child process: {@code <venv python> -m waldiez_task_runner} in
  * {@code <data-dir>/tasks/<id>}, at most {@code max-concurrent} at a time (the rest wait PENDING).
+ * A task takes a pre-started runner when one is ready ({@link StandbyRunners}), which saves the
+ * seconds of importing waldiez and ag2 from its time to first output.
  *
  * <p>Supervision: runner statuses arrive through {@link LocalStatusConsumer}; the end of the run is
  * decided here, when the process exits, from the last status the runner wrote on
@@ -78,6 +81,8 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService timers;
     private final Map<String, LocalRun> runs = new ConcurrentHashMap<>();
+    /** Pre-started runners (null when waldiez.launcher.local.standby is 0). */
+    private final StandbyRunners standby;
 
     /** One queued or running task. */
     private static final class LocalRun implements Runnable {
@@ -121,6 +126,8 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         if (!Files.isExecutable(props.pythonPath())) {
             log.warn("runner python {} not found: create it with scripts/prepare-runner-venv.sh", props.pythonPath());
         }
+        this.standby = props.standby() > 0 && Files.isExecutable(props.pythonPath())
+                ? new StandbyRunners(props.standby(), tasksDir, this::standbyProcess) : null;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -234,13 +241,18 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
             return;
         }
         Path dir = tasksDir.resolve(id);
+        Path flow = dir.resolve("flow.waldiez");
         Process process;
         try {
-            Files.createDirectories(dir);
-            Files.createDirectories(runDir(id));
-            Path flow = dir.resolve("flow.waldiez");
-            Files.write(flow, run.launch.flow());
-            process = processBuilder(run.launch, dir, flow).start();
+            process = startFromStandby(run.launch, dir, flow);
+            if (process == null) {
+                Files.createDirectories(dir);
+                Files.createDirectories(runDir(id));
+                Files.write(flow, run.launch.flow());
+                process = runnerProcess(dir, runnerCommand(run.launch, flow), taskEnvironment(run.launch, dir)).start();
+                metrics.runnerStarted("cold");
+                log.info("runner started, pid {}", process.pid());
+            }
         } catch (IOException e) {
             String reason = "could not start the runner: " + e.getMessage();
             log.error(reason);
@@ -248,7 +260,6 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
             return;
         }
         run.process = process;
-        log.info("runner started, pid {}", process.pid());
         transitions.triggered(id);
         if (run.cancelRequested) {
             stop(run, "cancel requested");
@@ -326,14 +337,67 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         return Optional.empty();
     }
 
-    private ProcessBuilder processBuilder(TaskLaunch launch, Path dir, Path flow) {
-        List<String> cmd = List.of(props.pythonPath().toString(), "-m", "waldiez_task_runner",
-                "--task-id", launch.taskId(),
+    /**
+     * Hands the task to a pre-started runner, or returns null when none is ready (or the hand-over
+     * failed before the task was sent: the standby is dropped and the caller starts a runner itself).
+     */
+    private Process startFromStandby(TaskLaunch launch, Path dir, Path flow) throws IOException {
+        StandbyRunners.Standby s = standby == null ? null : standby.take();
+        if (s == null) {
+            return null;
+        }
+        try {
+            s.moveTo(dir);
+            Files.createDirectories(runDir(launch.taskId()));
+            Files.write(flow, launch.flow());
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("argv", runnerOptions(launch, flow));
+            request.put("env", taskEnvironment(launch, dir));
+            s.send(json.writeValueAsBytes(request));
+        } catch (IOException e) {
+            log.warn("a standby runner could not take the task ({}); starting one", e.toString());
+            s.process().destroyForcibly();
+            return null;
+        }
+        metrics.runnerStarted("standby");
+        log.info("runner started from standby, pid {}", s.process().pid());
+        return s.process();
+    }
+
+    /** The runner's options for one task: its command line, or the argv a standby receives. */
+    private List<String> runnerOptions(TaskLaunch launch, Path flow) {
+        return List.of("--task-id", launch.taskId(),
                 "--flow", flow.toString(),
                 "--input-timeout", Integer.toString(launch.inputTimeoutSeconds()),
                 "--workdir", runDir(launch.taskId()).toString(),
                 "--key-ttl", Long.toString(Math.max(1, props.keyTtl().toSeconds())),
                 "--nice", Integer.toString(props.nice()));
+    }
+
+    private List<String> runnerCommand(TaskLaunch launch, Path flow) {
+        List<String> cmd = new ArrayList<>(List.of(props.pythonPath().toString(), "-m", "waldiez_task_runner"));
+        cmd.addAll(runnerOptions(launch, flow));
+        return cmd;
+    }
+
+    /** A standby runner in {@code dir}: the server's share of the environment only, nothing of a task. */
+    private ProcessBuilder standbyProcess(Path dir) {
+        return runnerProcess(dir, List.of(props.pythonPath().toString(), "-m", "waldiez_task_runner", "--standby"),
+                Map.of()).redirectInput(ProcessBuilder.Redirect.PIPE);
+    }
+
+    /** What a task adds to a runner's environment (a standby gets it with the task, not at its start). */
+    private Map<String, String> taskEnvironment(TaskLaunch launch, Path dir) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HOME", dir.toString());
+        env.putAll(launch.envVars());
+        // After the task's own variables, so that a flow can never point its runner elsewhere.
+        env.put("WALDIEZ_REDIS_URL", redisEndpoint.url());
+        return env;
+    }
+
+    /** A runner process in {@code dir}, logging to its runner.log, with an allow-list of the server's environment. */
+    private ProcessBuilder runnerProcess(Path dir, List<String> cmd, Map<String, String> taskEnv) {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("runner.log").toFile());
         Map<String, String> env = pb.environment();
@@ -349,9 +413,7 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         env.put("HOME", dir.toString());
         env.put("PYTHONUNBUFFERED", "1");
         env.put("PYTHONDONTWRITEBYTECODE", "1");
-        env.putAll(launch.envVars());
-        // After the task's own variables, so that a flow can never point its runner elsewhere.
-        env.put("WALDIEZ_REDIS_URL", redisEndpoint.url());
+        env.putAll(taskEnv);
         return pb;
     }
 
@@ -383,7 +445,7 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         removeTree(tasksDir.resolve(id));
     }
 
-    private static void removeTree(Path dir) {
+    static void removeTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
@@ -394,7 +456,7 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         }
     }
 
-    private static String tail(Path file, int lines) {
+    static String tail(Path file, int lines) {
         try {
             List<String> all = Files.readAllLines(file);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -411,8 +473,16 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         return json.createObjectNode().put("detail", "Task cancelled");
     }
 
+    /** Standby runners ready now (tests). */
+    int standbyReady() {
+        return standby == null ? 0 : standby.ready();
+    }
+
     @Override
     public void destroy() {
+        if (standby != null) {
+            standby.close();
+        }
         // Runs cannot outlive the server that supervises them: stop them all.
         for (LocalRun run : runs.values()) {
             Process p = run.process;

@@ -53,6 +53,12 @@ public class TaskMetrics {
                 .description("Runs handed to a launcher").register(registry).increment();
     }
 
+    /** A local runner process started: {@code standby} (pre-started, imports done) or {@code cold}. */
+    public void runnerStarted(String start) {
+        Counter.builder("waldiez.launcher.runner.starts").tag("start", start)
+                .description("Runner processes given a task, by how they started").register(registry).increment();
+    }
+
     public void finished(TaskStatus status, Instant startedAt, Instant finishedAt) {
         if (startedAt == null || finishedAt == null) {
             return;

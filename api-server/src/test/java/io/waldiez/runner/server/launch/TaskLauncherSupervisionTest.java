@@ -31,6 +31,9 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
     private LauncherProperties launcherProperties;
 
     @Autowired
+    private io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Autowired
     private io.waldiez.runner.server.infra.RedisEndpoint redisEndpoint;
 
     @Autowired
@@ -77,6 +80,24 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
     private static int niceness(long pid) throws java.io.IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+    }
+
+    @Test
+    void aTaskTakesTheStandbyRunnerAndAReplacementIsStarted() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> launcher.standbyReady() == 1);
+        double before = standbyStarts();
+        TestClient hana = newClient(Audiences.TASKS_API);
+        String token = hana.accessToken();
+        String id = start(token, "valid.waldiez", Map.of());
+        JsonNode done = awaitStatus(token, id, "COMPLETED");
+        assertThat(standbyStarts()).isEqualTo(before + 1);
+        assertThat(done.get("results")).isNotNull();
+        await().atMost(Duration.ofSeconds(60)).until(() -> launcher.standbyReady() == 1);
+    }
+
+    private double standbyStarts() {
+        var counter = meters.find("waldiez.launcher.runner.starts").tag("start", "standby").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

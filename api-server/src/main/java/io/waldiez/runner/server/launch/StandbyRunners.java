@@ -1,0 +1,183 @@
+package io.waldiez.runner.server.launch;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runner processes started ahead of their task ({@code waldiez_task_runner --standby}): each has
+ * imported waldiez and ag2, which is most of a runner's start, and waits for one task on its stdin.
+ * A task takes one ({@link #take}) and the pool starts a replacement in the background.
+ *
+ * <p>A standby lives in its own directory under the tasks directory ({@code .standby-<uuid>}, with its
+ * {@code runner.log}); {@link Standby#moveTo} renames it to the task's directory, so the log and the
+ * process's working directory follow it. Processes that died while waiting are dropped; if starting
+ * one fails, the pool stops refilling until the next take (tasks then start the ordinary way).
+ */
+final class StandbyRunners implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StandbyRunners.class);
+
+    /** A started runner waiting for its task. */
+    record Standby(Process process, Path dir) {
+
+        /** Renames the standby's directory to the task's (its log and working directory follow). */
+        void moveTo(Path taskDir) throws IOException {
+            Files.move(dir, taskDir, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        /** Sends the task (one JSON object: the runner's options and the task's environment), then end of input. */
+        void send(byte[] request) throws IOException {
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(request);
+                in.write('\n');
+            }
+        }
+    }
+
+    private final int size;
+    private final Path parent;
+    /** Builds the standby command (in the given directory); the environment holds nothing task-specific. */
+    private final Function<Path, ProcessBuilder> command;
+    private final Deque<Standby> ready = new ArrayDeque<>();
+    private final ExecutorService starter;
+    private int starting;
+    private boolean failing;
+    private boolean closed;
+
+    StandbyRunners(int size, Path parent, Function<Path, ProcessBuilder> command) {
+        this.size = size;
+        this.parent = parent;
+        this.command = command;
+        removeLeftovers(parent);
+        this.starter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "task-runner-standby");
+            t.setDaemon(true);
+            return t;
+        });
+        refill();
+    }
+
+    /** A live standby, or null (none ready, or disabled): the caller starts a runner itself. */
+    Standby take() {
+        Standby found = null;
+        synchronized (this) {
+            failing = false;
+            while (found == null && !ready.isEmpty()) {
+                Standby s = ready.poll();
+                if (s.process().isAlive()) {
+                    found = s;
+                } else {
+                    log.warn("a standby runner had exited (code {}) before it got a task; its log:\n{}",
+                            s.process().exitValue(), LocalTaskLauncher.tail(s.dir().resolve("runner.log"), 15));
+                    LocalTaskLauncher.removeTree(s.dir());
+                }
+            }
+        }
+        refill();
+        return found;
+    }
+
+    /** Directories of standbys of a previous server process (those processes exit when their stdin closes). */
+    private static void removeLeftovers(Path parent) {
+        if (!Files.isDirectory(parent)) {
+            return;
+        }
+        try (Stream<Path> children = Files.list(parent)) {
+            children.filter(p -> p.getFileName().toString().startsWith(".standby-")).forEach(LocalTaskLauncher::removeTree);
+        } catch (IOException e) {
+            log.debug("could not list {}: {}", parent, e.toString());
+        }
+    }
+
+    /** Standbys ready now (for tests and logs). */
+    synchronized int ready() {
+        return ready.size();
+    }
+
+    private void refill() {
+        synchronized (this) {
+            if (closed || failing || ready.size() + starting >= size) {
+                return;
+            }
+            starting++;
+        }
+        try {
+            starter.execute(this::startOne);
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                starting--;
+            }
+        }
+    }
+
+    private void startOne() {
+        Path dir = parent.resolve(".standby-" + UUID.randomUUID());
+        Standby started = null;
+        try {
+            Files.createDirectories(dir);
+            Process p = command.apply(dir).start();
+            started = new Standby(p, dir);
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not start a standby runner ({}); tasks start their own until the next one", e.toString());
+        }
+        boolean keep;
+        synchronized (this) {
+            starting--;
+            keep = started != null && !closed;
+            if (keep) {
+                ready.add(started);
+            } else {
+                failing = started == null;
+            }
+        }
+        if (started != null && !keep) {
+            stop(started);
+        }
+        if (keep) {
+            refill();
+        }
+    }
+
+    @Override
+    public void close() {
+        List<Standby> left;
+        synchronized (this) {
+            closed = true;
+            left = List.copyOf(ready);
+            ready.clear();
+        }
+        starter.shutdownNow();
+        left.forEach(StandbyRunners::stop);
+    }
+
+    /** End of input tells a standby to exit; it is killed if it does not within a second. */
+    private static void stop(Standby s) {
+        try {
+            s.process().getOutputStream().close();
+            if (!s.process().waitFor(1, TimeUnit.SECONDS)) {
+                s.process().destroyForcibly();
+            }
+        } catch (IOException e) {
+            s.process().destroyForcibly();
+        } catch (InterruptedException e) {
+            s.process().destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        LocalTaskLauncher.removeTree(s.dir());
+    }
+}
