@@ -190,16 +190,25 @@ def test_nice_from_option_or_environment_lowers_the_priority(monkeypatch: pytest
     assert parse_settings([], base).nice == 0
     assert parse_settings([], {**base, "WALDIEZ_NICE": "7"}).nice == 7
     assert parse_settings(["--nice", "10"], {**base, "WALDIEZ_NICE": "7"}).nice == 10
+    current = {"niceness": cli._START_NICENESS}
     calls: list[int] = []
-    monkeypatch.setattr(cli.os, "nice", lambda n: calls.append(n) or n)
-    cli._lower_priority(10)
-    assert calls == [10]
 
-    def refuse(n: int) -> int:
+    def setpriority(which: int, who: int, value: int) -> None:
+        calls.append(value)
+        current["niceness"] = value
+
+    monkeypatch.setattr(cli.os, "getpriority", lambda which, who: current["niceness"])
+    monkeypatch.setattr(cli.os, "setpriority", setpriority)
+    cli._lower_priority(10)
+    cli._lower_priority(10)  # a standby applies it twice: the second time changes nothing
+    assert calls == [min(19, cli._START_NICENESS + 10)]
+
+    def refuse(which: int, who: int, value: int) -> None:
         raise PermissionError("not allowed")
 
-    monkeypatch.setattr(cli.os, "nice", refuse)
-    cli._lower_priority(10)  # logged, not raised: the run goes on at normal priority
+    current["niceness"] = cli._START_NICENESS
+    monkeypatch.setattr(cli.os, "setpriority", refuse)
+    cli._lower_priority(5)  # logged, not raised: the run goes on at normal priority
 
 
 @pytest.mark.parametrize(

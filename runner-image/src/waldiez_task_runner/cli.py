@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Any, Sequence, TextIO
 
-from .config import parse_settings
+from .config import ENV_VARS, parse_settings
 from .protocol import ExitCode
 
 
@@ -24,11 +24,25 @@ def _configure_logging(level: str) -> None:
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
 
 
-def _lower_priority(increment: int) -> None:
-    """Raise this process's nice value (lower priority); never fatal: the run matters more."""
+def _niceness() -> int:
     try:
-        os.nice(increment)
-    except (AttributeError, OSError) as exc:  # no os.nice on Windows; a sandbox may refuse
+        return os.getpriority(os.PRIO_PROCESS, 0)
+    except (AttributeError, OSError):  # not on Windows
+        return 0
+
+
+# The priority the process started with: --nice N means N below it, however often it is applied
+# (a standby lowers its priority before its imports, and again, as a no-op, with its task).
+_START_NICENESS = _niceness()
+
+
+def _lower_priority(increment: int) -> None:
+    """Lower this process's CPU priority to ``increment`` below its start; never fatal: the run matters more."""
+    target = min(19, _START_NICENESS + increment)
+    try:
+        if _niceness() < target:
+            os.setpriority(os.PRIO_PROCESS, 0, target)
+    except (AttributeError, OSError) as exc:  # no setpriority on Windows; a sandbox may refuse
         logging.getLogger(__name__).warning("could not lower the CPU priority by %d: %s", increment, exc)
 
 
@@ -53,6 +67,9 @@ def standby(requests: TextIO) -> int:
     input without a task (the launcher stopped) exits 0; a malformed request exits 2.
     """
     _configure_logging(os.environ.get("WALDIEZ_LOG_LEVEL", "INFO").upper())
+    nice = os.environ.get(ENV_VARS["nice"], "")
+    if nice.isdigit() and int(nice) > 0:
+        _lower_priority(int(nice))  # import at the priority the task will run at
     from . import app, flow  # noqa: F401, PLC0415 - the runner's own modules, redis-py
 
     flow.preload()

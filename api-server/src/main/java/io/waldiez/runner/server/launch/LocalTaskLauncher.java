@@ -380,10 +380,13 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         return cmd;
     }
 
-    /** A standby runner in {@code dir}: the server's share of the environment only, nothing of a task. */
+    /**
+     * A standby runner in {@code dir}: the server's share of the environment only, nothing of a task;
+     * it imports at the priority its task will run at, so a refill does not compete with running flows.
+     */
     private ProcessBuilder standbyProcess(Path dir) {
         return runnerProcess(dir, List.of(props.pythonPath().toString(), "-m", "waldiez_task_runner", "--standby"),
-                Map.of()).redirectInput(ProcessBuilder.Redirect.PIPE);
+                Map.of("WALDIEZ_NICE", Integer.toString(props.nice()))).redirectInput(ProcessBuilder.Redirect.PIPE);
     }
 
     /** What a task adds to a runner's environment (a standby gets it with the task, not at its start). */

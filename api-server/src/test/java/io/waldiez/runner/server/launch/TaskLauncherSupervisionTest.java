@@ -84,7 +84,8 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
 
     @Test
     void aTaskTakesTheStandbyRunnerAndAReplacementIsStarted() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> launcher.standbyReady() == 1);
+        int standbys = launcherProperties.local().standby();
+        await().atMost(Duration.ofSeconds(60)).until(() -> launcher.standbyReady() == standbys);
         double before = standbyStarts();
         TestClient hana = newClient(Audiences.TASKS_API);
         String token = hana.accessToken();
@@ -92,7 +93,7 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
         JsonNode done = awaitStatus(token, id, "COMPLETED");
         assertThat(standbyStarts()).isEqualTo(before + 1);
         assertThat(done.get("results")).isNotNull();
-        await().atMost(Duration.ofSeconds(60)).until(() -> launcher.standbyReady() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> launcher.standbyReady() == standbys);
     }
 
     private double standbyStarts() {
