@@ -33,11 +33,12 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
      *     flow runs about 5 times slower); a run's directory is removed when it ends
      * @param standby runner processes kept started ahead of their task ({@code --standby}: waldiez and ag2
      *     already imported, which is most of a start): a task takes one and starts in a fraction of a second
-     *     instead of seconds, and a replacement starts in the background (which takes those seconds). Two, so
-     *     that two tasks submitted together, or one right after another, both start at once; each waiting
-     *     one holds an idle runner's memory (about 150 MB). 0 disables
-     * @param nice how much lower than the server's the runs' CPU priority is (0-19, the runner's {@code --nice}):
-     *     a flow that computes flat out then cannot starve the server's streams and API of the shared cores
+     *     instead of seconds; replacements start when a run ends, so their imports do not compete with
+     *     running flows. Two, so that two tasks submitted together, or one right after another, both start at
+     *     once; each waiting one holds an idle runner's memory (about 150 MB). 0 disables
+     * @param nice how much lower than the server's the runs' CPU priority is (0-19, the runner's {@code --nice}),
+     *     for machines where flows computing flat out would starve the server of its few cores. 0 by default:
+     *     on 2 cores, 10 cost the chatty benchmark a third of its throughput without a steadier p99
      */
     public record Local(
             String python,
@@ -47,7 +48,7 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
             @DefaultValue("false") boolean keepWorkdirs,
             @DefaultValue("1d") Duration keyTtl,
             String scratchDir,
-            @DefaultValue("10") int nice,
+            @DefaultValue("0") int nice,
             @DefaultValue("2") int standby) {
 
         public Local {

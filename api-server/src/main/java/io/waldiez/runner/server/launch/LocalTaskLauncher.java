@@ -230,6 +230,9 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
             } finally {
                 runs.remove(id);
                 cleanup(id);
+                if (standby != null) {
+                    standby.refill();
+                }
             }
         }
     }

@@ -21,12 +21,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runner processes started ahead of their task ({@code waldiez_task_runner --standby}): each has
  * imported waldiez and ag2, which is most of a runner's start, and waits for one task on its stdin.
- * A task takes one ({@link #take}) and the pool starts a replacement in the background.
+ * A task takes one ({@link #take}); the launcher calls {@link #refill} when a run ends, so the seconds
+ * of a replacement's imports are spent when a run has just freed the CPU, not while flows compute.
  *
  * <p>A standby lives in its own directory under the tasks directory ({@code .standby-<uuid>}, with its
  * {@code runner.log}); {@link Standby#moveTo} renames it to the task's directory, so the log and the
  * process's working directory follow it. Processes that died while waiting are dropped; if starting
- * one fails, the pool stops refilling until the next take (tasks then start the ordinary way).
+ * one fails, the pool stops filling until the next run ends (tasks then start the ordinary way).
  */
 final class StandbyRunners implements AutoCloseable {
 
@@ -72,11 +73,10 @@ final class StandbyRunners implements AutoCloseable {
         refill();
     }
 
-    /** A live standby, or null (none ready, or disabled): the caller starts a runner itself. */
+    /** A live standby, or null (none ready): the caller starts a runner itself. */
     Standby take() {
         Standby found = null;
         synchronized (this) {
-            failing = false;
             while (found == null && !ready.isEmpty()) {
                 Standby s = ready.poll();
                 if (s.process().isAlive()) {
@@ -88,7 +88,6 @@ final class StandbyRunners implements AutoCloseable {
                 }
             }
         }
-        refill();
         return found;
     }
 
@@ -109,9 +108,11 @@ final class StandbyRunners implements AutoCloseable {
         return ready.size();
     }
 
-    private void refill() {
+    /** Starts standbys (one after another, in the background) until {@code size} are ready or starting. */
+    void refill() {
         synchronized (this) {
-            if (closed || failing || ready.size() + starting >= size) {
+            failing = false;
+            if (closed || ready.size() + starting >= size) {
                 return;
             }
             starting++;
@@ -149,8 +150,18 @@ final class StandbyRunners implements AutoCloseable {
             stop(started);
         }
         if (keep) {
-            refill();
+            refillAfterStart();
         }
+    }
+
+    /** The next start of a fill, unless the last one failed (then the next run's end tries again). */
+    private void refillAfterStart() {
+        synchronized (this) {
+            if (failing) {
+                return;
+            }
+        }
+        refill();
     }
 
     @Override

@@ -62,9 +62,9 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
         Path scratch = launcherProperties.local().scratchRoot(tasksDir);
         Path runDir = scratch.equals(tasksDir) ? tasksDir.resolve(id).resolve("run") : scratch.resolve(id);
         assertThat(Files.isDirectory(runDir.resolve("home"))).as("runner home in %s", runDir).isTrue();
-        // ... and it runs at a lower CPU priority than the server (waldiez.launcher.local.nice, 10).
-        assertThat(niceness(pid.getAsLong()) - niceness(ProcessHandle.current().pid()))
-                .isEqualTo(launcherProperties.local().nice());
+        // ... and it runs at a lower CPU priority than the server (waldiez.launcher.local.nice, 5 in tests).
+        assertThat(launcherProperties.local().nice()).isEqualTo(5);
+        assertThat(niceness(pid.getAsLong()) - niceness(ProcessHandle.current().pid())).isEqualTo(5);
         ProcessHandle runner = ProcessHandle.of(pid.getAsLong()).orElseThrow();
         runner.descendants().forEach(ProcessHandle::destroyForcibly);
         assertThat(runner.destroyForcibly()).isTrue();
