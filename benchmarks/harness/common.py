@@ -269,15 +269,38 @@ def cpu_seconds(pid: int) -> float | None:
         return None
 
 
+def with_children(pids: list[int]) -> list[int]:
+    """The processes and their descendants (a server's runners, standbys, embedded databases)."""
+    parent: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parent[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, todo = set(pids), list(pids)
+    while todo:
+        p = todo.pop()
+        for child, ppid in parent.items():
+            if ppid == p and child not in found:
+                found.add(child)
+                todo.append(child)
+    return sorted(found)
+
+
 async def wait_idle(target: Target, *, below: float = 0.15, max_s: float = 30.0) -> float:
-    """Wait until the server process uses less than `below` of a core over 1 s (bounded)."""
+    """Wait until the server and the processes it started use less than `below` of a core over 1 s
+    (bounded): work left over from one benchmark (a run finishing, a standby runner importing) must
+    not land in the next one's numbers."""
     if not target.pids:
         return 0.0
     t0 = time.monotonic()
     while time.monotonic() - t0 < max_s:
-        a = sum(c for c in (cpu_seconds(p) for p in target.pids) if c is not None)
+        procs = with_children(target.pids)
+        a = sum(c for c in (cpu_seconds(p) for p in procs) if c is not None)
         await asyncio.sleep(1.0)
-        b = sum(c for c in (cpu_seconds(p) for p in target.pids) if c is not None)
+        b = sum(c for c in (cpu_seconds(p) for p in procs) if c is not None)
         if b - a < below:
             break
     return time.monotonic() - t0

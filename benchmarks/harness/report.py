@@ -192,7 +192,12 @@ def write_markdown(path: str, results: list[dict], by_label: dict[str, list[dict
         for k, v in res.get("meta", {}).items():
             if k != "round":
                 metas.setdefault(k, v)
-    loaded = any((r.get("machine", {}).get("loadavg") or [0])[0] > 1.0 for r in results)
+    # Other work on the machine shows as a lower Redis pass-through ceiling in some runs (it is
+    # measured at the start of every run); the load average is no signal here, since it still
+    # holds the previous round's own work for minutes.
+    ceilings = [c for c in (_g(r.get("results"), "ceiling", "passthrough", "max", "entries_per_s")
+                            for r in results) if c]
+    loaded = bool(ceilings) and min(ceilings) < 0.6 * max(ceilings)
     L: list[str] = []
     L.append("# Benchmarks: this project against the original waldiez-runner")
     L.append("")
@@ -200,9 +205,10 @@ def write_markdown(path: str, results: list[dict], by_label: dict[str, list[dict
              "How each number is measured: `benchmarks/README.md`.")
     L.append("")
     if loaded:
-        L.append("> **Measured on a loaded machine**: other builds and tests shared the 2 cores during "
-                 "these runs (1-minute load average above 1 at the start of at least one run), so "
-                 "absolute numbers are noisy; ratios measured in the same session are more telling.")
+        L.append("> **Measured on a loaded machine**: other work shared the cores during some runs (the "
+                 "Redis pass-through ceiling measured at the start of each run varied from "
+                 f"{min(ceilings):,.0f} to {max(ceilings):,.0f} entries/s), so absolute numbers are noisy; "
+                 "ratios measured in the same session are more telling.")
         L.append("")
     L.append("## Machine and versions")
     L.append("")
@@ -212,7 +218,11 @@ def write_markdown(path: str, results: list[dict], by_label: dict[str, list[dict
     L.append("- runs: " + ", ".join(f"{lab}: {len(by_label[lab])}" for lab in labels)
              + " (each run = a fresh server start; the table shows medians over runs)")
     load = [round((r.get("machine", {}).get("loadavg") or [0])[0], 2) for r in results]
-    L.append(f"- 1-minute load average at the start of each run: {load}")
+    L.append(f"- 1-minute load average at the start of each run: {load} (it still holds the previous "
+             "round's own work)")
+    if ceilings:
+        L.append(f"- Redis pass-through ceiling at the start of each run (entries/s): "
+                 f"{[round(c) for c in ceilings]}")
     L.append("")
     L.append("## Results (medians)")
     L.append("")
@@ -275,10 +285,13 @@ def _targets(meds: dict[str, dict[str, float]], ours: str, why_not_ours: str = "
              f"original skip-install warm {fmt(sw)} s; ours {fmt(ow)}{why}", None)
     # 2
     for key, what in (("injmax_msgs_s", "injected flat out"), ("flow_msgs_s", "chatty flow")):
-        base = s.get(key) or d.get(key)
+        # against the original's best mode: the comparison that is hardest for ours
+        base = max((v for v in (s.get(key), d.get(key)) if v), default=None)
         if o.get(key) and base:
+            other = min((v for v in (s.get(key), d.get(key)) if v), default=base)
+            also = f" (its other mode: {fmt(other)} msg/s = {o[key] / other:.1f}×)" if other != base else ""
             line(f"streaming throughput ≥ 5× the original at equal N and M ({what})",
-                 f"{fmt(o[key])} vs {fmt(base)} msg/s = {o[key] / base:.1f}×", o[key] / base >= 5)
+                 f"{fmt(o[key])} vs {fmt(base)} msg/s = {o[key] / base:.1f}×{also}", o[key] / base >= 5)
         else:
             line(f"streaming throughput ≥ 5× the original at equal N and M ({what})",
                  f"original {fmt(base)} msg/s; ours {fmt(o.get(key))}{why}", None)
