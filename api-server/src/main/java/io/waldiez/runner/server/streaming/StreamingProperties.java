@@ -28,7 +28,7 @@ public record StreamingProperties(
         @DefaultValue("100") int maxConnectionsPerTask,
         @DefaultValue("200") int maxConnectionsPerClient,
         @DefaultValue("1MB") DataSize maxFrameSize,
-        @DefaultValue("8KB") DataSize receiveBufferSize,
+        @DefaultValue("4KB") DataSize receiveBufferSize,
         @DefaultValue("1000") int bufferFrames,
         @DefaultValue("4MB") DataSize bufferSize,
         @DefaultValue("10s") Duration sendTimeout,

@@ -51,11 +51,13 @@ class WebSocketInputTest extends LiveStreamSupport {
         assertThat(ws.isOpen()).isTrue();
         assertThat(inputAnswers(task)).isEmpty();
 
-        // The JS UI's shape is delivered to the runner's input stream, marked as coming from ws.
-        ws.send("{\"type\": \"input_response\", \"request_id\": \"" + REQ + "\", \"data\": \"Bob\"}");
+        // The JS UI's shape is delivered to the runner's input stream, marked as coming from ws; a
+        // long answer (several times the 4KB receive buffer) arrives in parts and is assembled whole.
+        String longAnswer = "Bob " + "ok ".repeat(10_000);
+        ws.send("{\"type\": \"input_response\", \"request_id\": \"" + REQ + "\", \"data\": \"" + longAnswer + "\"}");
         await().atMost(Duration.ofSeconds(10)).until(() -> !inputAnswers(task).isEmpty());
         Map<String, String> answer = inputAnswers(task).get(0).getBody();
-        assertThat(answer).containsEntry("request_id", REQ).containsEntry("data", "Bob").containsEntry("source", "ws");
+        assertThat(answer).containsEntry("request_id", REQ).containsEntry("data", longAnswer).containsEntry("source", "ws");
         assertThat(ws.ofType("error")).hasSize(6);
 
         // Over the frame limit (1 MB by default): 1009, not a server error.
