@@ -36,13 +36,7 @@ if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then have_
 
 stamp=$( { printf 'python %s\nws %s %s\n' "$py_version" "$ws_version" "$have_node"; sha256sum "$requirements" | cut -d' ' -f1; } | sha256sum | cut -d' ' -f1)
 stamp_file="$venv_dir/.waldiez-compat-stamp"
-
-if venv_up_to_date "$venv_dir" "$stamp_file" "$stamp"; then
-  say "up to date: $venv_dir (stamp ${stamp:0:12})"
-  exit 0
-fi
-ensure_venv "$python_bin" "$venv_dir" "$stamp_file"
-pip=("$venv_dir/bin/python" -m pip --disable-pip-version-check --no-input)
+begin_venv "$python_bin" "$venv_dir" "$stamp_file" "$stamp"
 
 say "installing the original client, client-only (--no-deps, every package pinned in requirements.txt)"
 "${pip[@]}" install --quiet --no-deps -r "$requirements" || fail "installing $requirements failed"

@@ -37,13 +37,7 @@ stamp_input() {
 }
 stamp=$(stamp_input | sha256sum | cut -d' ' -f1)
 stamp_file="$venv_dir/.waldiez-runner-stamp"
-
-if venv_up_to_date "$venv_dir" "$stamp_file" "$stamp"; then
-  say "up to date: $venv_dir (stamp ${stamp:0:12})"
-  exit 0
-fi
-ensure_venv "$python_bin" "$venv_dir" "$stamp_file"
-pip=("$venv_dir/bin/python" -m pip --disable-pip-version-check --no-input)
+begin_venv "$python_bin" "$venv_dir" "$stamp_file" "$stamp"
 
 say "installing locked dependencies (requirements.lock, --require-hashes)"
 "${pip[@]}" install --quiet --require-hashes --no-deps -r "$runner_dir/requirements.lock" \

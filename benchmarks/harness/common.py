@@ -269,6 +269,12 @@ def cpu_seconds(pid: int) -> float | None:
         return None
 
 
+def cpu_total(pids: list[int]) -> float | None:
+    """CPU seconds used so far by these processes together (those that exited are skipped), or None."""
+    vals = [c for c in (cpu_seconds(p) for p in pids) if c is not None]
+    return sum(vals) if vals else None
+
+
 def with_children(pids: list[int]) -> list[int]:
     """The processes and their descendants (a server's runners, standbys, embedded databases)."""
     parent: dict[int, int] = {}
@@ -298,9 +304,9 @@ async def wait_idle(target: Target, *, below: float = 0.15, max_s: float = 30.0)
     t0 = time.monotonic()
     while time.monotonic() - t0 < max_s:
         procs = with_children(target.pids)
-        a = sum(c for c in (cpu_seconds(p) for p in procs) if c is not None)
+        a = cpu_total(procs) or 0.0
         await asyncio.sleep(1.0)
-        b = sum(c for c in (cpu_seconds(p) for p in procs) if c is not None)
+        b = cpu_total(procs) or 0.0
         if b - a < below:
             break
     return time.monotonic() - t0

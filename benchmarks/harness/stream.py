@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .common import Api, Sql, Target, cpu_seconds, log, now_us, summarize
+from .common import Api, Sql, Target, cpu_total, log, now_us, summarize
 from .ttfo import ws_connect
 
 
@@ -81,11 +81,6 @@ class Subscriber:
                 await ws.close()
             except Exception:
                 pass
-
-
-def _server_cpu(target: Target) -> float | None:
-    vals = [cpu_seconds(p) for p in target.pids]
-    return sum(v for v in vals if v is not None) if vals and all(v is not None for v in vals) else None
 
 
 async def _stop(consumers: list[asyncio.Task[None]]) -> None:
@@ -179,7 +174,7 @@ async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: fl
         await asyncio.sleep(1.0)  # handshake + (empty) history replay done
         r = aioredis.from_url(target.redis_url)
         sent = 0
-        cpu_before = _server_cpu(target)
+        cpu_before = cpu_total(target.pids)
         cpu_after: float | None = None
         t_start = time.monotonic()
         tick = 0.005
@@ -220,7 +215,7 @@ async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: fl
             deadline = time.monotonic() + 5.0
             while time.monotonic() < deadline and sum(len(s.seen) for s in subs) < expected * len(subs) / max(1, n * m):
                 await asyncio.sleep(0.1)
-            cpu_after = _server_cpu(target)
+            cpu_after = cpu_total(target.pids)
         finally:
             await _stop(consumers)
             for tid in ids:

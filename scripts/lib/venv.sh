@@ -34,3 +34,14 @@ ensure_venv() {
   fi
   rm -f "$3"
 }
+
+# begin_venv PYTHON DIR STAMP_FILE STAMP: exits the script (0) when DIR is up to date; otherwise makes
+# sure the venv exists, drops its stale stamp and sets the array `pip` to the venv's pip command.
+begin_venv() {
+  if venv_up_to_date "$2" "$3" "$4"; then
+    say "up to date: $2 (stamp ${4:0:12})"
+    exit 0
+  fi
+  ensure_venv "$1" "$2" "$3"
+  pip=("$2/bin/python" -m pip --disable-pip-version-check --no-input)
+}

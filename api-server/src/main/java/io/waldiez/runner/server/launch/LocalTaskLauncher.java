@@ -249,9 +249,7 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         try {
             process = startFromStandby(run.launch, dir, flow);
             if (process == null) {
-                Files.createDirectories(dir);
-                Files.createDirectories(runDir(id));
-                Files.write(flow, run.launch.flow());
+                writeTaskFiles(run.launch, dir, flow);
                 process = runnerProcess(dir, runnerCommand(run.launch, flow), taskEnvironment(run.launch, dir)).start();
                 metrics.runnerStarted("cold");
                 log.info("runner started, pid {}", process.pid());
@@ -351,8 +349,7 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         }
         try {
             s.moveTo(dir);
-            Files.createDirectories(runDir(launch.taskId()));
-            Files.write(flow, launch.flow());
+            writeTaskFiles(launch, dir, flow);
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("argv", runnerOptions(launch, flow));
             request.put("env", taskEnvironment(launch, dir));
@@ -367,6 +364,13 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         return s.process();
     }
 
+    /** The task's directory (kept if a standby's was moved there), its run directory and its flow file. */
+    private void writeTaskFiles(TaskLaunch launch, Path dir, Path flow) throws IOException {
+        Files.createDirectories(dir);
+        Files.createDirectories(runDir(launch.taskId()));
+        Files.write(flow, launch.flow());
+    }
+
     /** The runner's options for one task: its command line, or the argv a standby receives. */
     private List<String> runnerOptions(TaskLaunch launch, Path flow) {
         return List.of("--task-id", launch.taskId(),
@@ -378,9 +382,14 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
     }
 
     private List<String> runnerCommand(TaskLaunch launch, Path flow) {
-        List<String> cmd = new ArrayList<>(List.of(props.pythonPath().toString(), "-m", "waldiez_task_runner"));
+        List<String> cmd = runnerModule();
         cmd.addAll(runnerOptions(launch, flow));
         return cmd;
+    }
+
+    /** {@code <venv python> -m waldiez_task_runner}, to which a command adds its options. */
+    private List<String> runnerModule() {
+        return new ArrayList<>(List.of(props.pythonPath().toString(), "-m", "waldiez_task_runner"));
     }
 
     /**
@@ -388,8 +397,10 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
      * it imports at the priority its task will run at, so a refill does not compete with running flows.
      */
     private ProcessBuilder standbyProcess(Path dir) {
-        return runnerProcess(dir, List.of(props.pythonPath().toString(), "-m", "waldiez_task_runner", "--standby"),
-                Map.of("WALDIEZ_NICE", Integer.toString(props.nice()))).redirectInput(ProcessBuilder.Redirect.PIPE);
+        List<String> cmd = runnerModule();
+        cmd.add("--standby");
+        return runnerProcess(dir, cmd, Map.of("WALDIEZ_NICE", Integer.toString(props.nice())))
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
     }
 
     /** What a task adds to a runner's environment (a standby gets it with the task, not at its start). */

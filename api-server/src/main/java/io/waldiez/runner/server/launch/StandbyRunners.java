@@ -57,7 +57,6 @@ final class StandbyRunners implements AutoCloseable {
     private final Deque<Standby> ready = new ArrayDeque<>();
     private final ExecutorService starter;
     private int starting;
-    private boolean failing;
     private boolean closed;
 
     StandbyRunners(int size, Path parent, Function<Path, ProcessBuilder> command) {
@@ -75,20 +74,18 @@ final class StandbyRunners implements AutoCloseable {
 
     /** A live standby, or null (none ready): the caller starts a runner itself. */
     Standby take() {
-        Standby found = null;
-        synchronized (this) {
-            while (found == null && !ready.isEmpty()) {
-                Standby s = ready.poll();
-                if (s.process().isAlive()) {
-                    found = s;
-                } else {
-                    log.warn("a standby runner had exited (code {}) before it got a task; its log:\n{}",
-                            s.process().exitValue(), LocalTaskLauncher.tail(s.dir().resolve("runner.log"), 15));
-                    LocalTaskLauncher.removeTree(s.dir());
-                }
+        for (;;) {
+            Standby s;
+            synchronized (this) {
+                s = ready.poll();
             }
+            if (s == null || s.process().isAlive()) {
+                return s;
+            }
+            log.warn("a standby runner had exited (code {}) before it got a task; its log:\n{}",
+                    s.process().exitValue(), LocalTaskLauncher.tail(s.dir().resolve("runner.log"), 15));
+            LocalTaskLauncher.removeTree(s.dir());
         }
-        return found;
     }
 
     /** Directories of standbys of a previous server process (those processes exit when their stdin closes). */
@@ -108,10 +105,12 @@ final class StandbyRunners implements AutoCloseable {
         return ready.size();
     }
 
-    /** Starts standbys (one after another, in the background) until {@code size} are ready or starting. */
+    /**
+     * Starts standbys (one after another, in the background) until {@code size} are ready or starting.
+     * A start that fails ends the chain until the next call.
+     */
     void refill() {
         synchronized (this) {
-            failing = false;
             if (closed || ready.size() + starting >= size) {
                 return;
             }
@@ -142,26 +141,13 @@ final class StandbyRunners implements AutoCloseable {
             keep = started != null && !closed;
             if (keep) {
                 ready.add(started);
-            } else {
-                failing = started == null;
             }
-        }
-        if (started != null && !keep) {
-            stop(started);
         }
         if (keep) {
-            refillAfterStart();
+            refill();
+        } else if (started != null) {
+            stop(started);
         }
-    }
-
-    /** The next start of a fill, unless the last one failed (then the next run's end tries again). */
-    private void refillAfterStart() {
-        synchronized (this) {
-            if (failing) {
-                return;
-            }
-        }
-        refill();
     }
 
     @Override

@@ -7,6 +7,9 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * A server-sent-events subscriber writing with Servlet non-blocking I/O: it writes only while the
@@ -15,7 +18,7 @@ import java.io.IOException;
  */
 final class SseSubscriber extends Subscriber {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SseSubscriber.class);
+    private static final Logger log = LoggerFactory.getLogger(SseSubscriber.class);
 
     private final AsyncContext async;
     private final ServletOutputStream out;
@@ -92,7 +95,7 @@ final class SseSubscriber extends Subscriber {
                 out.flush();
             }
         } catch (IOException | IllegalStateException e) {
-            try (var ignored = org.slf4j.MDC.putCloseable("task_id", taskId)) {
+            try (var ignored = MDC.putCloseable("task_id", taskId)) {
                 log.debug("SSE stream ended by a failed write (client gone): {}", e.toString());
             }
             finish();

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -212,7 +213,7 @@ public class TaskStreamHub implements SmartLifecycle {
         // One thread, in publication order: transitions of a task reach clients in the order committed.
         try {
             events.execute(() -> deliverStatus(task));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // shutting down: streams are being closed anyway
         }
     }
@@ -437,7 +438,7 @@ public class TaskStreamHub implements SmartLifecycle {
     void later(Runnable task, long millis) {
         try {
             timer.schedule(task, millis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // shutting down
         }
     }

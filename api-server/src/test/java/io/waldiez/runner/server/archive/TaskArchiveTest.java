@@ -14,18 +14,15 @@ import io.waldiez.runner.server.tasks.TaskStatusChanged;
 import io.waldiez.runner.server.tasks.TaskTestSupport;
 import io.waldiez.runner.server.tasks.TaskTransitions;
 import io.waldiez.runner.server.tasks.TranscriptArchive;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -107,15 +104,7 @@ class TaskArchiveTest extends TaskTestSupport {
     }
 
     private Map<String, String> download(String token, String id) throws IOException {
-        byte[] body = http(token).get().uri("/api/v1/tasks/{id}/download", id).retrieve().body(byte[].class);
-        Map<String, String> out = new LinkedHashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(body))) {
-            ZipEntry e;
-            while ((e = in.getNextEntry()) != null) {
-                out.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
+        return unzip(http(token).get().uri("/api/v1/tasks/{id}/download", id).retrieve().body(byte[].class));
     }
 
     private static byte[] zip(Map<String, String> files) throws IOException {

@@ -18,8 +18,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -58,8 +56,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,14 +74,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.io.ByteArrayResource;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 
 /**
  * The API server in Kubernetes mode against fabric8's mock API server (CRUD mode, the generated CRD
@@ -372,26 +364,13 @@ class KubernetesLauncherTest extends ApiServerIntegrationTest {
     // ------------------------------------------------------------------------ helpers
 
     private static byte[] flow() {
-        String root = System.getProperty("waldiez.repo.root", "..");
-        try {
-            return Files.readAllBytes(Path.of(root, "..", "shared", "flows", "valid.waldiez"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return flow("valid.waldiez");
     }
 
     private String post(TestClient owner, byte[] flow, Map<String, String> fields) {
-        MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
-        form.add("file", new ByteArrayResource(flow) {
-            @Override
-            public String getFilename() {
-                return "valid.waldiez";
-            }
-        });
-        form.add("force", "true");
-        fields.forEach(form::add);
-        ResponseEntity<JsonNode> r = http(owner.accessToken()).post().uri("/api/v1/tasks")
-                .contentType(MediaType.MULTIPART_FORM_DATA).body(form).retrieve().toEntity(JsonNode.class);
+        Map<String, String> withForce = new LinkedHashMap<>(fields);
+        withForce.put("force", "true");
+        ResponseEntity<JsonNode> r = create(owner.accessToken(), "valid.waldiez", flow, withForce);
         assertThat(r.getStatusCode().value()).as("create: %s", r.getBody()).isEqualTo(200);
         assertThat(r.getBody().path("status").asText()).isEqualTo("PENDING");
         return r.getBody().path("id").asText();

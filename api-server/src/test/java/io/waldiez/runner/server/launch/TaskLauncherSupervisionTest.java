@@ -52,8 +52,7 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
     void killedRunnerMakesTheTaskFailedWithAReason() throws Exception {
         TestClient dave = newClient(Audiences.TASKS_API);
         String token = dave.accessToken();
-        String id = start(token, "dummy_with_input.waldiez", Map.of("input_timeout", "300"));
-        awaitStatus(token, id, "WAITING_FOR_INPUT");
+        String id = startWaitingForInput(token);
 
         OptionalLong pid = launcher.pid(id);
         assertThat(pid).isPresent();

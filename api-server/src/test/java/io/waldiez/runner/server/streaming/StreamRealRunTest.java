@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.waldiez.runner.protocol.OutputEntry;
 import io.waldiez.runner.server.auth.Audiences;
 import io.waldiez.runner.server.tasks.TranscriptArchive;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,11 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.io.ByteArrayResource;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 
 /** A real run of a shared flow through the real local launcher and runner, driven over the WebSocket alone. */
 class StreamRealRunTest extends LiveStreamSupport {
@@ -33,19 +26,7 @@ class StreamRealRunTest extends LiveStreamSupport {
     @Test
     void interactiveRunOverTheWebSocketAlone() throws Exception {
         TestClient alice = newClient(Audiences.TASKS_API);
-        byte[] flow = Files.readAllBytes(flowsDir().resolve("dummy_with_input.waldiez"));
-        MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
-        form.add("file", new ByteArrayResource(flow) {
-            @Override
-            public String getFilename() {
-                return "dummy_with_input.waldiez";
-            }
-        });
-        form.add("input_timeout", "60");
-        ResponseEntity<JsonNode> created = http(alice.accessToken()).post().uri("/api/v1/tasks")
-                .contentType(MediaType.MULTIPART_FORM_DATA).body(form).retrieve().toEntity(JsonNode.class);
-        assertThat(created.getStatusCode().value()).as("%s", created.getBody()).isEqualTo(200);
-        String task = created.getBody().get("id").asText();
+        String task = start(alice.accessToken(), "dummy_with_input.waldiez", Map.of("input_timeout", "60"));
 
         WsProbe ws = connect(alice, task);
         Map<String, String> answers = new LinkedHashMap<>();
@@ -95,11 +76,5 @@ class StreamRealRunTest extends LiveStreamSupport {
             archived.add(e.id());
         }
         assertThat(ws.ids()).containsExactlyElementsOf(archived);
-    }
-
-    static Path flowsDir() {
-        String root = System.getProperty("waldiez.repo.root");
-        Path dir = root == null ? Path.of("../../shared/flows") : Path.of(root, "..", "shared", "flows");
-        return dir.toAbsolutePath().normalize();
     }
 }

@@ -1,16 +1,28 @@
 package io.waldiez.runner.server.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import io.waldiez.runner.server.auth.TokenService;
 import io.waldiez.runner.server.auth.TokensResponse;
 import io.waldiez.runner.server.clients.ClientRecord;
 import io.waldiez.runner.server.clients.ClientService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -86,5 +98,53 @@ public abstract class ApiServerIntegrationTest {
         ClientRecord record = created.client();
         return new TestClient(record.id(), record.clientId(), created.plainSecret(), audience,
                 tokenService.issueFor(record));
+    }
+
+    // ---------------------------------------------------------------- shared flows, multipart create
+
+    protected static Path flowsDir() {
+        String root = System.getProperty("waldiez.repo.root");
+        Path dir = root == null ? Path.of("../../shared/flows") : Path.of(root, "..", "shared", "flows");
+        return dir.toAbsolutePath().normalize();
+    }
+
+    protected static byte[] flow(String name) {
+        try {
+            return Files.readAllBytes(flowsDir().resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    protected static MultiValueMap<String, Object> form(String filename, byte[] content, Map<String, String> fields) {
+        MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
+        if (content != null) {
+            form.add("file", new ByteArrayResource(content) {
+                @Override
+                public String getFilename() {
+                    return filename;
+                }
+            });
+        }
+        fields.forEach(form::add);
+        return form;
+    }
+
+    protected ResponseEntity<JsonNode> create(String token, String filename, byte[] content, Map<String, String> fields) {
+        return createAt("/api/v1/tasks", token, filename, content, fields);
+    }
+
+    protected ResponseEntity<JsonNode> createAt(String uri, String token, String filename, byte[] content,
+            Map<String, String> fields) {
+        return http(token).post().uri(uri).contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(form(filename, content, fields)).retrieve().toEntity(JsonNode.class);
+    }
+
+    /** Creates a task from a shared flow and returns its id (asserting 200 PENDING). */
+    protected String start(String token, String flowName, Map<String, String> fields) {
+        ResponseEntity<JsonNode> r = create(token, flowName, flow(flowName), fields);
+        assertThat(r.getStatusCode().value()).as("create %s: %s", flowName, r.getBody()).isEqualTo(200);
+        assertThat(r.getBody().get("status").asText()).isEqualTo("PENDING");
+        return r.getBody().get("id").asText();
     }
 }

@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.waldiez.runner.server.auth.Audiences;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -136,8 +131,7 @@ class TaskRunLifecycleTest extends TaskTestSupport {
     void cancelStopsARunningFlowAndItStaysCancelled() throws InterruptedException {
         TestClient carol = newClient(Audiences.TASKS_API);
         String token = carol.accessToken();
-        String id = start(token, "dummy_with_input.waldiez", Map.of("input_timeout", "300"));
-        awaitStatus(token, id, "WAITING_FOR_INPUT");
+        String id = startWaitingForInput(token);
 
         ResponseEntity<JsonNode> cancel = http(token).post().uri("/api/v1/tasks/{id}/cancel", id)
                 .retrieve().toEntity(JsonNode.class);
@@ -159,16 +153,5 @@ class TaskRunLifecycleTest extends TaskTestSupport {
         // The runner said why it stopped, in the transcript.
         assertThat(archive.entriesAfter(id, null, 10_000)).anySatisfy(e ->
                 assertThat(e.data()).contains("Task cancelled"));
-    }
-
-    private static Map<String, String> unzip(byte[] bytes) throws IOException {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes))) {
-            ZipEntry e;
-            while ((e = in.getNextEntry()) != null) {
-                out.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
     }
 }

@@ -6,25 +6,23 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waldiez.runner.server.support.ApiServerIntegrationTest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.io.ByteArrayResource;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 
-/** Helpers of the tasks tests: shared flows, multipart create, polling, direct rows. */
+/** Helpers of the tasks tests: polling, runs waiting for input, downloads, direct rows. */
 public abstract class TaskTestSupport extends ApiServerIntegrationTest {
 
     @Autowired
@@ -33,50 +31,23 @@ public abstract class TaskTestSupport extends ApiServerIntegrationTest {
     @Autowired
     protected ObjectMapper json;
 
-    protected static Path flowsDir() {
-        String root = System.getProperty("waldiez.repo.root");
-        Path dir = root == null ? Path.of("../../shared/flows") : Path.of(root, "..", "shared", "flows");
-        return dir.toAbsolutePath().normalize();
+    /** A dummy_with_input run waiting for its first answer (input_timeout 300 s); returns its id. */
+    protected String startWaitingForInput(String token) {
+        String id = start(token, "dummy_with_input.waldiez", Map.of("input_timeout", "300"));
+        awaitStatus(token, id, "WAITING_FOR_INPUT");
+        return id;
     }
 
-    protected static byte[] flow(String name) {
-        try {
-            return Files.readAllBytes(flowsDir().resolve(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The entries of a zip (the download of a task) as name → UTF-8 text. */
+    protected static Map<String, String> unzip(byte[] bytes) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                out.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
         }
-    }
-
-    protected static MultiValueMap<String, Object> form(String filename, byte[] content, Map<String, String> fields) {
-        MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
-        if (content != null) {
-            form.add("file", new ByteArrayResource(content) {
-                @Override
-                public String getFilename() {
-                    return filename;
-                }
-            });
-        }
-        fields.forEach(form::add);
-        return form;
-    }
-
-    protected ResponseEntity<JsonNode> create(String token, String filename, byte[] content, Map<String, String> fields) {
-        return createAt("/api/v1/tasks", token, filename, content, fields);
-    }
-
-    protected ResponseEntity<JsonNode> createAt(String uri, String token, String filename, byte[] content,
-            Map<String, String> fields) {
-        return http(token).post().uri(uri).contentType(MediaType.MULTIPART_FORM_DATA)
-                .body(form(filename, content, fields)).retrieve().toEntity(JsonNode.class);
-    }
-
-    /** Creates a task from a shared flow and returns its id (asserting 200 PENDING). */
-    protected String start(String token, String flowName, Map<String, String> fields) {
-        ResponseEntity<JsonNode> r = create(token, flowName, flow(flowName), fields);
-        assertThat(r.getStatusCode().value()).as("create %s: %s", flowName, r.getBody()).isEqualTo(200);
-        assertThat(r.getBody().get("status").asText()).isEqualTo("PENDING");
-        return r.getBody().get("id").asText();
+        return out;
     }
 
     protected JsonNode get(String token, String id) {
