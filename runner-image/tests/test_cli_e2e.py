@@ -417,3 +417,16 @@ def test_flow_failing_at_run_time_exit_10(start_runner: Start, task_id: str, tmp
     assert "stub refuses this request" in data["error"] and data["error_type"] == "FlowError"
     assert any(e["type"] == "print" and e["data"].startswith("Task failed: ") for e in rp.output)
     assert rp.client.get(rp.keys["results"]) is not None
+
+
+def test_flow_failing_at_import_reports_the_cause(start_runner: Start, task_id: str) -> None:
+    """A tool importing a package the environment lacks: the cause reaches the status and the stream."""
+    rp = start_runner(TEST_FLOWS / "missing_package.waldiez", task_id)
+    assert rp.finish() == 10, rp.stderr_tail()
+    data = json.loads(rp.final_status()["data"])
+    cause = "ModuleNotFoundError: No module named 'matplotlib_not_installed_here'"
+    assert cause in data["error"], data
+    assert "\n" not in data["error"] and "Traceback" not in data["error"]
+    prints = [e["data"] for e in rp.output if e["type"] == "print"]
+    assert any("Workflow execution failed" in p and "matplotlib_not_installed_here" in p for p in prints), prints
+    assert any(p.startswith("Task failed: ") and cause in p for p in prints), prints

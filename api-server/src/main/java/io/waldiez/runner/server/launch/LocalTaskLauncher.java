@@ -126,8 +126,16 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         if (!Files.isExecutable(props.pythonPath())) {
             log.warn("runner python {} not found: create it with scripts/prepare-runner-venv.sh", props.pythonPath());
         }
-        this.standby = props.standby() > 0 && Files.isExecutable(props.pythonPath())
-                ? new StandbyRunners(props.standby(), tasksDir, this::standbyProcess) : null;
+        this.standby = props.standby() > 0 && Files.isExecutable(props.pythonPath()) ? startStandbys() : null;
+    }
+
+    private StandbyRunners startStandbys() {
+        try {
+            return new StandbyRunners(props.standby(), tasksDir, this::standbyProcess);
+        } catch (IOException e) {
+            log.warn("no standby runners ({}); every task starts its own", e.toString());
+            return null;
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -2,9 +2,13 @@ package io.waldiez.runner.server.launch;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -24,10 +28,14 @@ import org.slf4j.LoggerFactory;
  * A task takes one ({@link #take}); the launcher calls {@link #refill} when a run ends, so the seconds
  * of a replacement's imports are spent when a run has just freed the CPU, not while flows compute.
  *
- * <p>A standby lives in its own directory under the tasks directory ({@code .standby-<uuid>}, with its
+ * <p>A standby lives in its own directory ({@code <tasks>/.standby/<pool>/<uuid>}, with its
  * {@code runner.log}); {@link Standby#moveTo} renames it to the task's directory, so the log and the
  * process's working directory follow it. Processes that died while waiting are dropped; if starting
  * one fails, the pool stops filling until the next run ends (tasks then start the ordinary way).
+ *
+ * <p>Each pool (one per launcher) owns its directory through a lock held for its lifetime, so a
+ * second server on the same data directory, or a restart that overlaps the old process, removes
+ * only pools whose owner is gone, never the standbys of a live one.
  */
 final class StandbyRunners implements AutoCloseable {
 
@@ -50,8 +58,14 @@ final class StandbyRunners implements AutoCloseable {
         }
     }
 
+    private static final String POOLS = ".standby";
+    private static final String LOCK = "owner.lock";
+
     private final int size;
+    /** This pool's own directory, {@code <tasks>/.standby/<uuid>}. */
     private final Path parent;
+    /** Held while the pool lives: its directory is not a leftover. */
+    private final FileChannel ownerLock;
     /** Builds the standby command (in the given directory); the environment holds nothing task-specific. */
     private final Function<Path, ProcessBuilder> command;
     private final Deque<Standby> ready = new ArrayDeque<>();
@@ -59,11 +73,18 @@ final class StandbyRunners implements AutoCloseable {
     private int starting;
     private boolean closed;
 
-    StandbyRunners(int size, Path parent, Function<Path, ProcessBuilder> command) {
+    StandbyRunners(int size, Path tasksDir, Function<Path, ProcessBuilder> command) throws IOException {
         this.size = size;
-        this.parent = parent;
+        Path pools = tasksDir.resolve(POOLS);
+        removeAbandonedPools(pools);
+        this.parent = pools.resolve(UUID.randomUUID().toString());
+        Files.createDirectories(parent);
+        this.ownerLock = FileChannel.open(parent.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (ownerLock.tryLock() == null) {
+            ownerLock.close();
+            throw new IOException("cannot lock the new standby pool " + parent);
+        }
         this.command = command;
-        removeLeftovers(parent);
         this.starter = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "task-runner-standby");
             t.setDaemon(true);
@@ -88,15 +109,40 @@ final class StandbyRunners implements AutoCloseable {
         }
     }
 
-    /** Directories of standbys of a previous server process (those processes exit when their stdin closes). */
-    private static void removeLeftovers(Path parent) {
-        if (!Files.isDirectory(parent)) {
+    /**
+     * Pools whose owner is gone (a server that exited or crashed; its standbys exit when their stdin
+     * closes). A pool whose lock is held, by another process or another launcher in this JVM, is live.
+     */
+    private static void removeAbandonedPools(Path pools) {
+        if (!Files.isDirectory(pools)) {
             return;
         }
-        try (Stream<Path> children = Files.list(parent)) {
-            children.filter(p -> p.getFileName().toString().startsWith(".standby-")).forEach(LocalTaskLauncher::removeTree);
+        try (Stream<Path> children = Files.list(pools)) {
+            children.filter(StandbyRunners::abandoned).forEach(pool -> {
+                log.info("removing the standby pool of a server that is gone: {}", pool.getFileName());
+                LocalTaskLauncher.removeTree(pool);
+            });
         } catch (IOException e) {
-            log.debug("could not list {}: {}", parent, e.toString());
+            log.debug("could not list {}: {}", pools, e.toString());
+        }
+    }
+
+    private static boolean abandoned(Path pool) {
+        Path lock = pool.resolve(LOCK);
+        if (!Files.exists(lock)) {
+            return true;
+        }
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            FileLock held = channel.tryLock();
+            if (held == null) {
+                return false; // another process holds it
+            }
+            held.release();
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // another launcher in this JVM holds it
+        } catch (IOException e) {
+            return false; // when in doubt, leave it
         }
     }
 
@@ -126,7 +172,7 @@ final class StandbyRunners implements AutoCloseable {
     }
 
     private void startOne() {
-        Path dir = parent.resolve(".standby-" + UUID.randomUUID());
+        Path dir = parent.resolve(UUID.randomUUID().toString());
         Standby started = null;
         try {
             Files.createDirectories(dir);
@@ -160,6 +206,12 @@ final class StandbyRunners implements AutoCloseable {
         }
         starter.shutdownNow();
         left.forEach(StandbyRunners::stop);
+        try {
+            ownerLock.close(); // releases the lock
+        } catch (IOException e) {
+            log.debug("could not release the standby pool's lock: {}", e.toString());
+        }
+        LocalTaskLauncher.removeTree(parent);
     }
 
     /** End of input tells a standby to exit; it is killed if it does not within a second. */
