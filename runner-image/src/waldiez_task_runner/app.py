@@ -102,7 +102,8 @@ class TaskRun:
         s = self.settings
         log.info("task %s: flow %s, Redis %s", s.task_id, s.flow, redact_url(s.redis_url))
         try:
-            client = connect(RedisOptions(s.redis_url, s.redis_password, s.redis_ca_cert, s.redis_retries))
+            client = connect(RedisOptions(s.redis_url, s.redis_password, s.redis_ca_cert, s.redis_retries,
+                                          username=s.redis_username))
         except RedisUnavailable as exc:
             sys.stderr.write(f"waldiez-task-runner: error: {exc}\n")
             sys.stderr.flush()

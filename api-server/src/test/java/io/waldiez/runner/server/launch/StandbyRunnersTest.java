@@ -22,9 +22,11 @@ class StandbyRunnersTest {
 
     @TempDir
     Path tasks;
+    @TempDir
+    Path scratch;
 
-    private static ProcessBuilder cat(Path dir) {
-        return new ProcessBuilder("cat").directory(dir.toFile());
+    private static ProcessBuilder cat(Path dir, Path runDir) {
+        return new ProcessBuilder("cat").directory(runDir.toFile());
     }
 
     private List<Path> standbyDirs() throws IOException {
@@ -37,26 +39,37 @@ class StandbyRunnersTest {
         }
     }
 
+    private List<Path> pools() throws IOException {
+        try (Stream<Path> list = Files.list(tasks.resolve(".standby"))) {
+            return list.toList();
+        }
+    }
+
     @Test
     void aSecondPoolOnTheSameTasksDirLeavesTheFirstPoolsStandbysAlone() throws Exception {
-        try (StandbyRunners first = new StandbyRunners(2, tasks, StandbyRunnersTest::cat)) {
+        try (StandbyRunners first = new StandbyRunners(2, tasks, scratch, StandbyRunnersTest::cat)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> first.ready() == 2);
-            try (StandbyRunners second = new StandbyRunners(1, tasks, StandbyRunnersTest::cat)) {
+            try (StandbyRunners second = new StandbyRunners(1, tasks, scratch, StandbyRunnersTest::cat)) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> second.ready() == 1);
                 assertThat(standbyDirs()).hasSize(3);
+                assertThat(pools()).hasSize(2);
                 StandbyRunners.Standby s = first.take();
                 assertThat(s).isNotNull();
                 Path taskDir = tasks.resolve("0123456789abcdef0123456789abcdef");
-                s.moveTo(taskDir);
-                assertThat(taskDir).isDirectory();
+                Path runDir = scratch.resolve("0123456789abcdef0123456789abcdef");
+                s.linkAs(taskDir, runDir);
+                assertThat(taskDir).isSymbolicLink().isDirectory();
+                assertThat(runDir).isSymbolicLink().isDirectory();
                 s.process().getOutputStream().close();
                 s.process().waitFor();
             }
-            // The second pool is closed: its directory is gone, the first's standby is still there.
+            // The second pool is closed: its directory is gone; the first's standbys (and the one its task kept) are there.
             first.refill(); // as the launcher does when a run ends
             await().atMost(Duration.ofSeconds(20)).until(() -> first.ready() == 2);
-            assertThat(standbyDirs()).hasSize(2);
+            assertThat(pools()).hasSize(1);
+            assertThat(standbyDirs()).hasSize(3);
         }
+        assertThat(pools()).isEmpty();
         assertThat(standbyDirs()).isEmpty();
     }
 
@@ -66,8 +79,11 @@ class StandbyRunnersTest {
         Path crashed = tasks.resolve(".standby").resolve("crashed-pool");
         Files.createDirectories(crashed.resolve("some-standby"));
         Files.writeString(crashed.resolve("owner.lock"), "");
-        try (StandbyRunners pool = new StandbyRunners(1, tasks, StandbyRunnersTest::cat)) {
+        Path crashedRuns = scratch.resolve(".standby").resolve("crashed-pool").resolve("some-standby");
+        Files.createDirectories(crashedRuns);
+        try (StandbyRunners pool = new StandbyRunners(1, tasks, scratch, StandbyRunnersTest::cat)) {
             assertThat(crashed).doesNotExist();
+            assertThat(crashedRuns.getParent()).doesNotExist();
             await().atMost(Duration.ofSeconds(20)).until(() -> pool.ready() == 1);
         }
     }
