@@ -77,6 +77,7 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
     private final StatusRecorder recorder;
     private final TaskMetrics metrics;
     private final Clock clock;
+    private final RunRedisCredentials credentials;
     private volatile RunnerStatusEventSource runnerStatus;
     private volatile StatefulRedisConnection<String, String> control;
 
@@ -88,6 +89,7 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
         this.recorder = recorder;
         this.metrics = metrics;
         this.clock = clock;
+        this.credentials = new RunRedisCredentials(redis);
     }
 
     @Override
@@ -110,7 +112,7 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
                                     .map(ResourceID::fromResource).collect(Collectors.toSet());
                         })
                         .build(), context);
-        runnerStatus = new RunnerStatusEventSource(redis, codec, settings, context.getPrimaryCache());
+        runnerStatus = new RunnerStatusEventSource(redis, codec, settings, context.getPrimaryCache(), credentials);
         return List.of(pods, runnerStatus);
     }
 
@@ -145,6 +147,11 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
             if (observation.job().exists()) {
                 jobName = TaskIds.jobName(task); // also records a Job created just before a crash
             }
+            boolean ends = terminal || decision.phase() != null && decision.phase().isTerminal();
+            if (decision.has(Action.CREATE_JOB) || !ends && observation.job().exists()) {
+                // Before the Job: its pod must find its user. Later: Redis may have restarted and lost it.
+                credentials.ensure(task, context.getClient());
+            }
             if (decision.has(Action.CREATE_JOB)) {
                 log.info("creating Job {}", TaskIds.jobName(task));
                 Optional<JobRefusal> refused = createJob(context);
@@ -172,6 +179,9 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
             if (decision.phase() != null && decision.phase().isTerminal()) {
                 runnerStatus.acknowledgeAll(taskId);
                 runnerStatus.forget(taskId);
+            }
+            if (ends) {
+                credentials.delete(taskId); // idempotent: also catches one made from a stale view
             }
             UpdateControl<WaldiezTask> control = UpdateControl.noUpdate();
             return decision.recheckAfter() == null ? control : control.rescheduleAfter(decision.recheckAfter());
@@ -259,10 +269,11 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
                 codec.encodeControl(ControlEntry.cancel(taskId, "cancelRequested set on the WaldiezTask")));
     }
 
-    /** Closes the Redis connection used for cancel messages. */
+    /** Closes the Redis connections used for cancel messages and run users. */
     public void close() {
         if (control != null) {
             control.close();
         }
+        credentials.close();
     }
 }

@@ -14,7 +14,6 @@ import io.waldiez.runner.crd.TaskPhase;
 import io.waldiez.runner.crd.rbac.KubernetesPermissions;
 import io.waldiez.runner.crd.rbac.PolicyRule;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -47,12 +46,8 @@ class OperatorPermissionsTest {
 
     @BeforeAll
     static void startRedis() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        redis = new RedisServer(port);
-        redis.start();
+        int port = TestRedis.freePort();
+        redis = TestRedis.start(port);
         redisUrl = "redis://127.0.0.1:" + port;
     }
 

@@ -19,7 +19,6 @@ import io.waldiez.runner.crd.WaldiezTaskStatus;
 import io.waldiez.runner.protocol.ProtocolCodec;
 import io.waldiez.runner.protocol.RunnerStatus;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,12 +50,8 @@ class TaskLifecycleMockTest {
 
     @BeforeAll
     static void startRedis() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        redisServer = new RedisServer(port);
-        redisServer.start();
+        int port = TestRedis.freePort();
+        redisServer = TestRedis.start(port);
         redisUrl = "redis://127.0.0.1:" + port;
     }
 
@@ -117,6 +112,43 @@ class TaskLifecycleMockTest {
         // the mock accepts any name; a real API server refused "<task>." (issue 11, 5a)
         assertThat(events).allSatisfy(e -> assertThat(KubernetesNames.isValidGenerateName(e.getMetadata().getGenerateName()))
                 .as("generateName %s", e.getMetadata().getGenerateName()).isTrue());
+    }
+
+    @Test
+    void eachRunGetsItsOwnRedisUserFromItsOwnSecretGoneWhenTheTaskEnds() {
+        scenarios.createTask("own", s -> s.setInputTimeoutSeconds(30));
+        String taskId = scenarios.awaitTaskId("own");
+        Job job = scenarios.awaitJob("own");
+        // The task's Secret, owned by it (so deleted with it), holds the password the pod gets by reference.
+        io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(NS).withName("wt-own-redis").get();
+        assertThat(secret.getMetadata().getOwnerReferences()).anyMatch(r -> Boolean.TRUE.equals(r.getController())
+                && r.getName().equals("own"));
+        String password = secret.getData() != null && secret.getData().get("password") != null
+                ? new String(java.util.Base64.getDecoder().decode(secret.getData().get("password")))
+                : secret.getStringData().get("password");
+        var env = job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+        assertThat(env).noneMatch(e -> e.getValue() != null && e.getValue().contains(password));
+        assertThat(env).anyMatch(e -> e.getName().equals("WALDIEZ_REDIS_URL") && !e.getValue().contains("@"));
+        // Its ACL user exists with that password (before the Job), and reaches its own keys only.
+        RedisClient runClient = RedisClient.create(io.lettuce.core.RedisURI.create(redisUrl));
+        try (StatefulRedisConnection<String, String> run = runClient.connect(io.lettuce.core.RedisURI.builder(
+                io.lettuce.core.RedisURI.create(redisUrl)).withAuthentication("task-" + taskId, password.toCharArray()).build())) {
+            run.sync().xadd(io.waldiez.runner.protocol.StreamKeys.output(taskId), Map.of("type", "print", "data", "hi"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.sync().xrange(
+                    io.waldiez.runner.protocol.StreamKeys.GLOBAL_STATUS, io.lettuce.core.Range.create("-", "+")))
+                    .hasMessageContaining("NOPERM");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.sync().keys("*")).hasMessageContaining("NOPERM");
+        } finally {
+            runClient.shutdown();
+        }
+        // A terminal phase deletes the user.
+        scenarios.createPod("own");
+        scenarios.jobStarted("own");
+        scenarios.runnerCompleted(taskId);
+        scenarios.podTerminated("own", 0, "Completed");
+        scenarios.jobSucceeded("own");
+        scenarios.awaitPhase("own", TaskPhase.Succeeded, "Completed");
+        await().atMost(TaskLifecycleScenarios.WAIT).until(() -> !redis.sync().aclUsers().contains("task-" + taskId));
     }
 
     /** The answer of a real API server when a ResourceQuota {@code count/jobs.batch=0} refuses the Job. */

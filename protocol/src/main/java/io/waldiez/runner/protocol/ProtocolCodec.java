@@ -61,6 +61,15 @@ public final class ProtocolCodec {
         return m;
     }
 
+    /** The hint a runner adds to the global {@code task-status} stream after each status (tests, a Java runner). */
+    public Map<String, String> encodeHint(String taskId, RunnerStatus status) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("task_id", taskId);
+        m.put("status", status.name());
+        m.put("timestamp", Timestamps.nowString());
+        return m;
+    }
+
     /** Decodes a status entry; empty for control entries and for anything malformed. */
     public Optional<StatusEntry> decodeStatus(String streamId, Map<String, String> fields) {
         if (fields == null || !"status".equals(fields.get("kind"))) {

@@ -21,12 +21,23 @@ public final class TaskAcl {
     private TaskAcl() {
     }
 
+    private static final String PREFIX = "task-";
+
     /** The ACL user name of a task's run. */
     public static String userName(String taskId) {
         if (!StreamKeys.isValidTaskId(taskId)) {
             throw new IllegalArgumentException("invalid task id: " + taskId);
         }
-        return "task-" + taskId;
+        return PREFIX + taskId;
+    }
+
+    /** The task of a run's user name, or empty for any other user. */
+    public static java.util.Optional<String> taskIdOf(String userName) {
+        if (userName == null || !userName.startsWith(PREFIX)) {
+            return java.util.Optional.empty();
+        }
+        String id = userName.substring(PREFIX.length());
+        return StreamKeys.isValidTaskId(id) ? java.util.Optional.of(id) : java.util.Optional.empty();
     }
 
     /**

@@ -7,8 +7,12 @@ import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -53,6 +57,44 @@ public final class TaskRedisUsers {
         TaskAcl.setUserRules(taskId, password).forEach(args::add);
         connection.sync().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args);
         return new Credentials(TaskAcl.userName(taskId), password);
+    }
+
+    /**
+     * Creates the user of {@code taskId} with {@code password} unless it exists with that password: a
+     * supervisor calls it on every look at a running task (Redis may have restarted and lost it)
+     * without touching a live user. Returns true if it had to (re)create it.
+     */
+    public boolean ensure(String taskId, String password) {
+        List<Object> user = connection.sync().aclGetuser(TaskAcl.userName(taskId));
+        if (user != null && hasPassword(user, password)) {
+            return false;
+        }
+        create(taskId, password);
+        return true;
+    }
+
+    /** ACL GETUSER lists a user's passwords as SHA-256 hex digests under "passwords". */
+    private static boolean hasPassword(List<Object> user, String password) {
+        String digest = sha256Hex(password);
+        for (int i = 0; i + 1 < user.size(); i += 2) {
+            if ("passwords".equals(String.valueOf(user.get(i))) && user.get(i + 1) instanceof List<?> hashes) {
+                return hashes.stream().map(String::valueOf).anyMatch(digest::equals);
+            }
+        }
+        return false;
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The tasks whose runs have a user now. */
+    public List<String> runTaskIds() {
+        return connection.sync().aclUsers().stream().map(TaskAcl::taskIdOf).flatMap(Optional::stream).toList();
     }
 
     /**

@@ -15,7 +15,8 @@ public final class KubernetesPermissions {
     /**
      * The operator: reads its tasks (informer), labels kubectl-made tasks with their task id,
      * writes status, deletes tasks after their TTL; creates and deletes Jobs; watches its pods;
-     * creates flow ConfigMaps (removed by owner-reference garbage collection); emits Events.
+     * creates flow ConfigMaps and each task's Redis-credentials Secret (both removed by owner-reference
+     * garbage collection); emits Events.
      * OperatorPermissionsTest (operator module) checks this list against the calls the operator
      * makes through a whole task lifecycle.
      */
@@ -36,6 +37,8 @@ public final class KubernetesPermissions {
             PolicyRule.of("batch", "jobs", "list", "watch", "create", "delete"),
             PolicyRule.of("", "pods", "list", "watch"),
             PolicyRule.of("", "configmaps", "list", "watch", "create"),
+            // each task's own Secret with its run's Redis password (read back after a restart)
+            PolicyRule.of("", "secrets", "get", "create"),
             PolicyRule.of("events.k8s.io", "events", "create"));
 
     /**
