@@ -137,10 +137,12 @@ run_ours() {  # $1 = round
   rm -f "$OUT/ours-not-measured.txt"
   local jar
   jar="$(basename "$(ls "$REPO"/api-server/target/waldiez-api-server-*.jar | grep -v -- -plain | head -1)")"
+  # The embedded servers want the server's own credentials (docs/security.md), kept in its data dir.
+  PGPASSWORD="$(cat "$WORK/ours/var/postgres-password")" \
   "$PY" -m harness run --label ours --base-url "http://127.0.0.1:${OURS_API_PORT:-58001}" \
     --clients-json "$WORK/ours/var/clients.json" \
     --psql "psql -h 127.0.0.1 -p ${OURS_PG_PORT:-55433} -U postgres -d postgres" \
-    --schema ours --redis-url "redis://127.0.0.1:${OURS_REDIS_PORT:-56381}/0" \
+    --schema ours --redis-url "redis://waldiez-server:$(cat "$WORK/ours/var/redis-password")@127.0.0.1:${OURS_REDIS_PORT:-56381}/0" \
     --pid "$(cat "$WORK/ours/api.pid")" --kind java --bench "$BENCH_OURS" "${common[@]}" "${versions[@]}" \
     --meta "ours=$jar (java -jar, embedded PostgreSQL + Redis, local launcher; JVM opts: ${OURS_JAVA_OPTS:-default})" \
     --meta "round=$round" --out "$OUT/ours-r$round.json" || echo "!! harness failed for ours round $round"
