@@ -35,6 +35,9 @@ fi
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "checking prerequisites"
+scripts/install-prerequisites.sh
+
 step "building the API server (mvn package, tests skipped)"
 mvn -B -q -ntp -DskipTests -pl api-server -am package
 jar=$(ls "$root"/api-server/target/waldiez-api-server-*.jar | grep -v -e '-plain' -e 'sources' | head -1)
