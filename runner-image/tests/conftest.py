@@ -52,9 +52,10 @@ def _check_installed_package_is_current() -> None:
 
     installed = Path(waldiez_task_runner.__file__).parent
     source = RUNNER_DIR / "src" / "waldiez_task_runner"
-    stale = [f.name for f in sorted(source.glob("*.py"))
-             if not (installed / f.name).is_file()
-             or hashlib.sha256(f.read_bytes()).digest() != hashlib.sha256((installed / f.name).read_bytes()).digest()]
+    stale = [str(f.relative_to(source)) for f in sorted(source.rglob("*.py"))
+             if not (installed / f.relative_to(source)).is_file()
+             or hashlib.sha256(f.read_bytes()).digest()
+             != hashlib.sha256((installed / f.relative_to(source)).read_bytes()).digest()]
     if stale and installed != source:
         pytest.exit(f"the installed waldiez_task_runner is older than src/ ({', '.join(stale)}): "
                     "run scripts/prepare-runner-venv.sh first", returncode=4)

@@ -25,7 +25,7 @@ from typing import Any, TextIO, cast
 
 import redis
 
-from . import artifacts, flow, protocol, scratch_sqlite
+from . import artifacts, flow, packages, protocol, scratch_sqlite
 from .config import Settings
 from .io_stream import RedisIOStream
 from .protocol import ExitCode, Status
@@ -46,6 +46,8 @@ class _State:
     done: bool = False
     results: Any = None
     error: BaseException | None = None
+    # the supervisor's answer to a packages request: ("ready" | "failed", reason)
+    packages_answer: tuple[str, str] | None = None
 
     def cancel(self, reason: str) -> None:
         if not self.cancelled.is_set():
@@ -80,6 +82,9 @@ class CancelWatcher(threading.Thread):
                     if control is None:
                         continue
                     action, reason = control
+                    if action in (protocol.PACKAGES_READY, protocol.PACKAGES_FAILED):
+                        self.state.packages_answer = (action.removeprefix("packages-"), reason)
+                        continue
                     if action == "cancel":
                         log.info("cancel requested on the status stream: %s", reason or "(no reason)")
                         self.state.cancel(reason or "cancel requested")
@@ -152,6 +157,8 @@ class TaskRun:
         worker.join(timeout=5)
         if isinstance(self.state.error, flow.InvalidFlow):
             return self._finish_failed(link, self.state.error, ExitCode.INVALID_FLOW)
+        if isinstance(self.state.error, packages.PackagesFailed):
+            return self._finish_failed(link, self.state.error, ExitCode.PACKAGES_FAILED)
         return self._finish_flow(link, self.workdir)
 
     # -- flow thread ------------------------------------------------------------------------
@@ -159,6 +166,15 @@ class TaskRun:
         try:
             waldiez = flow.load_flow(self.settings.flow)
             if self.state.cancelled.is_set():
+                return
+            assert self.link is not None
+            wanted = packages.PackagesSettings.from_env()
+            prepared = packages.prepare(waldiez, wanted, _PackagesChannel(self.link, self.state))
+            if prepared.state == "cancelled" or self.state.cancelled.is_set():
+                return
+            if wanted.only:
+                # a pre-warm: the environment is what was asked for, not the flow's run
+                self.state.results = [{"packages": prepared.summary()}]
                 return
             from autogen.io import IOStream  # noqa: PLC0415
 
@@ -274,6 +290,26 @@ class TaskRun:
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+
+
+class _PackagesChannel:
+    """``packages.Channel`` over the run's own streams: its transcript, its status stream, its cancel."""
+
+    def __init__(self, link: RedisLink, state: _State) -> None:
+        self.link = link
+        self.state = state
+
+    def print_line(self, text: str) -> None:
+        self.link.print_line(text)
+
+    def request_packages(self, key: str, base: str, requirements: list[str], state: str) -> None:
+        self.link.request_packages(key, base, requirements, state)
+
+    def packages_answer(self) -> tuple[str, str] | None:
+        return self.state.packages_answer
+
+    def wait(self, seconds: float) -> bool:
+        return self.state.cancelled.wait(seconds)
 
 
 def _first_line(text: str) -> str:

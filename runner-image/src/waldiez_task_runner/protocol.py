@@ -35,6 +35,7 @@ class ExitCode:
     INVALID_FLOW = 11
     CANCELLED = 12
     INFRASTRUCTURE = 13
+    PACKAGES_FAILED = 14
 
 
 class Status(str, Enum):
@@ -128,6 +129,24 @@ def status_entry(task_id: str, status: Status, data: Any = None) -> dict[str, st
         "timestamp": str(now_micros()),
         "data": json.dumps(data, ensure_ascii=False, default=str),
     }
+
+
+def packages_entry(task_id: str, key: str, base: str, requirements: list[str], state: str) -> dict[str, str]:
+    """A run's packages report on its own status stream (docs/protocol.md section 4.4): ``needed`` asks
+    the supervisor to build the environment ``key``; ``cached`` says the run uses it (LRU, metrics)."""
+    return {
+        "kind": "packages",
+        "task_id": task_id,
+        "state": state,
+        "key": key,
+        "base": base,
+        "requirements": json.dumps(requirements),
+        "timestamp": str(now_micros()),
+    }
+
+
+PACKAGES_READY = "packages-ready"
+PACKAGES_FAILED = "packages-failed"
 
 
 def status_hint(task_id: str, status: Status) -> dict[str, str]:

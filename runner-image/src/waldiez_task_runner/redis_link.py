@@ -152,6 +152,21 @@ class RedisLink:
             log.info("status %s", status.value)
             return True
 
+    def request_packages(self, key: str, base: str, requirements: list[str], state: str) -> None:
+        """A packages entry on the task's status stream, and a hint (best effort: the run asks again)."""
+        with self._lock:
+            if self._final is not None:
+                return
+            try:
+                pipe = self.client.pipeline(transaction=False)
+                pipe.xadd(self.keys.status, protocol.packages_entry(self.task_id, key, base, requirements, state),  # type: ignore[arg-type]
+                          maxlen=protocol.STATUS_MAXLEN, approximate=True)
+                pipe.xadd(protocol.GLOBAL_STATUS, protocol.status_hint(self.task_id, Status.RUNNING),  # type: ignore[arg-type]
+                          maxlen=self.global_maxlen, approximate=True)
+                pipe.execute()
+            except redis.RedisError as exc:
+                log.warning("could not write the packages entry: %s", exc)
+
     def expire_keys(self) -> None:
         """EXPIRE every per-task key (missing keys are simply skipped by Redis)."""
         try:
