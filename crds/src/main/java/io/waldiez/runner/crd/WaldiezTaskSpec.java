@@ -30,8 +30,16 @@ public class WaldiezTaskSpec {
     @JsonPropertyDescription("The flow to run: exactly one of configMapKeyRef or inline.")
     private FlowSource flow;
 
-    @JsonPropertyDescription("Runner image; the operator's default when empty.")
+    @JsonPropertyDescription("Runner image; the operator's default when empty. A task with its own image installs "
+            + "the flow's missing packages in its own pod, never in the shared cache.")
     private String image;
+
+    @JsonPropertyDescription("true: install none of the flow's packages; false: install them even when the flow "
+            + "says to skip them; unset: the flow decides (its skipDeps).")
+    private Boolean skipDeps;
+
+    @JsonPropertyDescription("Prepare the flow's packages, then end (COMPLETED) without running the flow: pre-warms the cache.")
+    private Boolean packagesOnly;
 
     @Min(1)
     @Max(86400)
@@ -88,6 +96,22 @@ public class WaldiezTaskSpec {
 
     public void setImage(String image) {
         this.image = image;
+    }
+
+    public Boolean getSkipDeps() {
+        return skipDeps;
+    }
+
+    public void setSkipDeps(Boolean skipDeps) {
+        this.skipDeps = skipDeps;
+    }
+
+    public Boolean getPackagesOnly() {
+        return packagesOnly;
+    }
+
+    public void setPackagesOnly(Boolean packagesOnly) {
+        this.packagesOnly = packagesOnly;
     }
 
     public Integer getInputTimeoutSeconds() {

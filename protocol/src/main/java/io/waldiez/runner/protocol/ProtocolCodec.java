@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -108,6 +111,42 @@ public final class ProtocolCodec {
     public Optional<String> decodeHint(Map<String, String> fields) {
         String taskId = fields == null ? null : fields.get("task_id");
         return StreamKeys.isValidTaskId(taskId) ? Optional.of(taskId) : Optional.empty();
+    }
+
+    /**
+     * Decodes a {@code kind=packages} entry of {@code task:<taskId>:status} (§4.4); empty for anything
+     * else, for another task's, and for anything malformed. Its content is the run's word only.
+     */
+    public Optional<PackagesRequest> decodeOwnPackages(String taskId, String streamId, Map<String, String> fields) {
+        if (fields == null || !"packages".equals(fields.get("kind")) || !taskId.equals(fields.get("task_id"))) {
+            return Optional.empty();
+        }
+        PackagesRequest.State state;
+        try {
+            state = PackagesRequest.State.valueOf(String.valueOf(fields.get("state")).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        String key = fields.get("key");
+        if (!PackagesKey.isKey(key)) {
+            return Optional.empty();
+        }
+        List<String> requirements = new ArrayList<>();
+        try {
+            JsonNode list = json.readTree(fields.getOrDefault("requirements", "[]"));
+            if (!list.isArray() || list.size() > PackagesKey.MAX_REQUIREMENTS) {
+                return Optional.empty();
+            }
+            for (JsonNode r : list) {
+                if (!r.isTextual()) {
+                    return Optional.empty();
+                }
+                requirements.add(r.asText());
+            }
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+        return Optional.of(new PackagesRequest(streamId, taskId, state, key, fields.get("base"), requirements));
     }
 
     /** Decodes a control entry; empty for status entries and for anything malformed. */

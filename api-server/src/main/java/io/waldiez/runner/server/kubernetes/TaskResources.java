@@ -85,6 +85,8 @@ public final class TaskResources {
         spec.setFlow(FlowSource.ofConfigMap(flowConfigMapName(launch.taskId()), FLOW_KEY));
         // CRD bounds: 1..86400
         spec.setInputTimeoutSeconds(Math.max(1, Math.min(86400, launch.inputTimeoutSeconds())));
+        spec.setSkipDeps(launch.skipDeps());
+        spec.setPackagesOnly(launch.packagesOnly() ? Boolean.TRUE : null);
         if (!launch.envVars().isEmpty()) {
             spec.setEnvFrom(List.of(new EnvFromSourceBuilder().withNewSecretRef()
                     .withName(envSecretName(launch.taskId())).withOptional(false).endSecretRef().build()));

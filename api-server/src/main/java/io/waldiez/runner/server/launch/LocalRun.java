@@ -28,6 +28,8 @@ final class LocalRun implements Runnable {
     volatile TaskRedisUsers.Credentials redisUser;
     volatile boolean cancelRequested;
     volatile boolean timedOut;
+    /** The environment the run uses (acquired from EnvironmentBuilds until the run ends), or null. */
+    volatile String packagesKey;
     /** Id of the last entry of {@code task:<id>:status} applied (guarded by this run). */
     String statusCursor = "0-0";
     /** The final status was recorded (guarded by this run). */

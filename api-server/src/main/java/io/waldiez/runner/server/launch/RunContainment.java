@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.waldiez.runner.protocol.TaskRedisUsers;
+import io.waldiez.runner.server.packages.PackagesProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -35,18 +39,30 @@ public class RunContainment {
     private final Optional<String> usersUnavailable;
     private final boolean allowUncontained;
 
-    public RunContainment(LauncherProperties properties, @Value("${waldiez.data-dir:./var}") String dataDir,
-            StatefulRedisConnection<String, String> redis) {
+    public RunContainment(LauncherProperties properties, PackagesProperties packages,
+            @Value("${waldiez.data-dir:./var}") String dataDir, StatefulRedisConnection<String, String> redis) {
         LauncherProperties.Local props = properties.local();
         this.allowUncontained = props.allowUncontained();
         Path stateDir = Path.of(dataDir).toAbsolutePath().normalize().resolve("tasks").resolve(".sandbox");
+        // Runs see the built environments of flows' packages read-only (docs/packages.md).
+        Path envs = packages.enabled() ? envsDir(packages.cacheRoot(dataDir)) : null;
         this.sandbox = switch (props.sandbox()) {
             case NONE -> Sandbox.none("turned off (waldiez.launcher.local.sandbox=none)");
-            case BUBBLEWRAP -> Sandbox.detect(props.bwrap(), props.pythonPath(), stateDir);
+            case BUBBLEWRAP -> Sandbox.detect(props.bwrap(), props.pythonPath(), stateDir, envs);
         };
         this.users = new TaskRedisUsers(redis);
         this.usersUnavailable = users.unavailableReason();
         report(log);
+    }
+
+    private static Path envsDir(Path cacheRoot) {
+        Path envs = cacheRoot.resolve("envs");
+        try {
+            Files.createDirectories(envs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the packages cache " + envs, e);
+        }
+        return envs;
     }
 
     private void report(Logger out) {

@@ -1,5 +1,6 @@
 package io.waldiez.runner.server.launch;
 
+import io.waldiez.runner.protocol.PackagesPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,10 +23,13 @@ final class RunnerProcesses {
 
     private final LauncherProperties.Local props;
     private final Sandbox sandbox;
+    /** What every run gets about flows' packages (docs/packages.md); empty when they are off. */
+    private final Map<String, String> packagesEnv;
 
-    RunnerProcesses(LauncherProperties.Local props, Sandbox sandbox) {
+    RunnerProcesses(LauncherProperties.Local props, Sandbox sandbox, Map<String, String> packagesEnv) {
         this.props = props;
         this.sandbox = sandbox;
+        this.packagesEnv = Map.copyOf(packagesEnv);
     }
 
     Sandbox sandbox() {
@@ -50,6 +54,35 @@ final class RunnerProcesses {
                 .redirectInput(ProcessBuilder.Redirect.PIPE);
     }
 
+    /**
+     * The builder of one flow environment ({@code waldiez_task_runner.packages build --dir <entry> ARGS}):
+     * in the sandbox with only {@code entry} writable, the server's allow-list of variables and its {@code PIP_*} ones
+     * (the machine's pip configuration), then {@code policy}'s. Its output is read by the caller.
+     */
+    ProcessBuilder builder(List<String> args, Path entry, Map<String, String> policy) {
+        List<String> cmd = new ArrayList<>(List.of(props.pythonPath().toString(), "-m", "waldiez_task_runner.packages",
+                "build", "--dir", visible(entry, Sandbox.PACKAGES_DIR.resolve(entry.getFileName().toString())).toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(sandbox.wrapBuild(cmd, entry)).directory(entry.toFile());
+        Map<String, String> env = pb.environment();
+        Map<String, String> server = Map.copyOf(env);
+        env.clear();
+        for (String name : ENV_ALLOW_LIST) {
+            copy(server, env, name);
+        }
+        server.forEach((k, v) -> {
+            if (k.startsWith("PIP_")) {
+                env.put(k, v);
+            }
+        });
+        env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("HOME", entry.toString());
+        env.put("PYTHONUNBUFFERED", "1");
+        env.put("PYTHONNOUSERSITE", "1");
+        env.putAll(policy);
+        return pb;
+    }
+
     /** The runner's options for one task: its command line, or the argv a standby receives. */
     List<String> options(String taskId, int inputTimeoutSeconds, Path taskDir, Path runDir) {
         return List.of("--task-id", taskId,
@@ -65,12 +98,23 @@ final class RunnerProcesses {
      * its own variables, then its own Redis credentials, so that a flow can never point its runner
      * elsewhere.
      */
-    Map<String, String> taskEnvironment(Map<String, String> envVars, Path runDir, String redisUrl) {
+    Map<String, String> taskEnvironment(TaskLaunch launch, Path runDir, String redisUrl) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", visible(runDir, Sandbox.WORK_DIR).resolve("home").toString());
-        env.putAll(envVars);
+        env.putAll(launch.envVars());
         env.put("WALDIEZ_REDIS_URL", redisUrl);
+        if (launch.skipDeps() != null) {
+            env.put(PackagesPolicy.SKIP_DEPS, launch.skipDeps().toString());
+        }
+        if (launch.packagesOnly()) {
+            env.put(PackagesPolicy.ONLY, "true");
+        }
         return env;
+    }
+
+    /** Where runs find the built environments: {@code envs}, or {@link Sandbox#PACKAGES_DIR} in the sandbox. */
+    Path packagesDir(Path envs) {
+        return visible(envs, Sandbox.PACKAGES_DIR);
     }
 
     private Path visible(Path hostPath, Path insideSandbox) {
@@ -97,6 +141,7 @@ final class RunnerProcesses {
         env.put("HOME", visible(runDir, Sandbox.WORK_DIR).resolve("home").toString());
         env.put("PYTHONUNBUFFERED", "1");
         env.put("PYTHONDONTWRITEBYTECODE", "1");
+        env.putAll(packagesEnv);
         env.putAll(taskEnv);
         return pb;
     }

@@ -31,6 +31,8 @@ final class Sandbox {
     static final Path TASK_DIR = Path.of("/sandbox/task");
     /** A sandboxed run's working directory. */
     static final Path WORK_DIR = Path.of("/sandbox/work");
+    /** Where a sandboxed run sees the built environments of flows' packages (read-only), and a builder its own. */
+    static final Path PACKAGES_DIR = Path.of("/sandbox/packages");
 
     /** Files of /etc a run may need: name resolution, TLS roots, time zone, alternatives' links. */
     private static final List<String> ETC = List.of("resolv.conf", "hosts", "host.conf", "nsswitch.conf", "gai.conf",
@@ -59,8 +61,10 @@ final class Sandbox {
      * @param bwrapCommand {@code bwrap}, looked up on PATH, or a path
      * @param python the runner virtualenv's python
      * @param stateDir a directory of the server for the sandbox's own files (its passwd)
+     * @param packages the built environments of flows' packages, which every run sees read-only at
+     *     {@link #PACKAGES_DIR}; null when flows' packages are off
      */
-    static Sandbox detect(String bwrapCommand, Path python, Path stateDir) {
+    static Sandbox detect(String bwrapCommand, Path python, Path stateDir, Path packages) {
         Path binary = which(bwrapCommand);
         if (binary == null) {
             return none("bubblewrap (" + bwrapCommand + ") is not installed: install the bubblewrap package");
@@ -73,7 +77,7 @@ final class Sandbox {
                     return none("the runner's Python lives under " + TASK_DIR.getParent() + ", which the sandbox uses");
                 }
             }
-            List<String> args = fixedArgs(pythonDirs, writeIdentity(stateDir));
+            List<String> args = fixedArgs(pythonDirs, writeIdentity(stateDir), packages);
             Sandbox sandbox = new Sandbox(binary, args, version);
             // A trial: the runner's Python starts inside and sees only its task.
             Path probe = Files.createTempDirectory(stateDir, "probe-");
@@ -117,7 +121,28 @@ final class Sandbox {
         return cmd;
     }
 
-    private static List<String> fixedArgs(List<String> pythonDirs, Path identity) {
+    /**
+     * {@code command} as the builder of one flow environment: like a run (as {@code nobody}, the same
+     * read-only system and Python, the network), but with no task and only its environment's directory
+     * {@code entry} writable, at {@code PACKAGES_DIR/<its name>} (where runs will see it), and the
+     * machine's pip configuration ({@code /etc/pip.conf}) read-only; {@code command} unchanged without
+     * a sandbox.
+     */
+    List<String> wrapBuild(List<String> command, Path entry) {
+        if (bwrap == null) {
+            return command;
+        }
+        String inside = PACKAGES_DIR.resolve(entry.getFileName().toString()).toString();
+        List<String> cmd = new ArrayList<>(fixedArgs.size() + command.size() + 10);
+        cmd.add(bwrap.toString());
+        cmd.addAll(fixedArgs);
+        cmd.addAll(List.of("--bind", entry.toString(), inside,
+                "--ro-bind-try", "/etc/pip.conf", "/etc/pip.conf", "--chdir", inside, "--"));
+        cmd.addAll(command);
+        return cmd;
+    }
+
+    private static List<String> fixedArgs(List<String> pythonDirs, Path identity, Path packages) {
         List<String> a = new ArrayList<>(List.of(
                 "--die-with-parent", "--new-session",
                 "--unshare-all", "--share-net", "--unshare-user", "--uid", Integer.toString(NOBODY),
@@ -142,6 +167,9 @@ final class Sandbox {
             }
         }
         a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"));
+        if (packages != null) {
+            a.addAll(List.of("--ro-bind", packages.toString(), PACKAGES_DIR.toString()));
+        }
         return List.copyOf(a);
     }
 

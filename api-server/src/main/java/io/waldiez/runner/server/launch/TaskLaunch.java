@@ -12,17 +12,26 @@ import java.util.Map;
  * @param flow the flow file's bytes
  * @param inputTimeoutSeconds seconds per input request
  * @param envVars extra environment of the run
+ * @param skipDeps the create form's {@code skip_deps}: true installs none of the flow's packages, false
+ *     installs them even if the flow says to skip them, null lets the flow decide (docs/packages.md)
+ * @param packagesOnly prepare the flow's packages and end there (a pre-warm of the cache), without running it
  */
 public record TaskLaunch(String taskId, String clientId, String filename, byte[] flow, int inputTimeoutSeconds,
-        Map<String, String> envVars) {
+        Map<String, String> envVars, Boolean skipDeps, boolean packagesOnly) {
 
     public TaskLaunch {
         envVars = envVars == null ? Map.of() : Map.copyOf(envVars);
     }
 
+    public TaskLaunch(String taskId, String clientId, String filename, byte[] flow, int inputTimeoutSeconds,
+            Map<String, String> envVars) {
+        this(taskId, clientId, filename, flow, inputTimeoutSeconds, envVars, null, false);
+    }
+
     @Override
     public String toString() {
         return "TaskLaunch[" + taskId + ", " + filename + ", " + flow.length + " bytes, input timeout "
-                + inputTimeoutSeconds + "s, env keys " + envVars.keySet() + "]";
+                + inputTimeoutSeconds + "s, env keys " + envVars.keySet() + ", skip_deps " + skipDeps
+                + (packagesOnly ? ", packages only" : "") + "]";
     }
 }

@@ -58,7 +58,8 @@ public class TaskService {
 
     /** The create form (spec §4.3); {@code inputTimeout} already merged from form and query. */
     public record CreateRequest(MultipartFile file, String fileUrl, String filename, String envVars,
-            Integer inputTimeout, boolean force, Boolean skipDeps, String message, String scheduleType) {
+            Integer inputTimeout, boolean force, Boolean skipDeps, boolean packagesOnly, String message,
+            String scheduleType) {
     }
 
     // ------------------------------------------------------------------------ create / upload
@@ -123,7 +124,7 @@ public class TaskService {
             log.info("task created from {} ({} bytes, input timeout {}s{})", name, content.length, timeout,
                     env.isEmpty() ? "" : ", " + env.size() + " env vars");
             try {
-                launcher.launch(new TaskLaunch(id, owner, name, content, timeout, env));
+                launcher.launch(new TaskLaunch(id, owner, name, content, timeout, env, req.skipDeps(), req.packagesOnly()));
             } catch (RuntimeException e) {
                 log.error("launch failed", e);
                 transitions.finish(id, TaskStatus.FAILED, json.createObjectNode().put("error", "could not launch the run"),

@@ -84,7 +84,9 @@ public class TasksController {
     @Operation(summary = "Create a task from a .waldiez flow and run it",
             description = "Multipart: one of file / filename (from /upload) / file_url (https: not supported). "
                     + "input_timeout from the form, else from the query, else 180. env_vars: JSON object, passed to "
-                    + "the run only. force: allow a second active run of the same flow.")
+                    + "the run only. force: allow a second active run of the same flow. skip_deps: true installs none "
+                    + "of the flow's packages (false installs them even when the flow says to skip them). "
+                    + "packages_only: prepare the flow's packages and stop (pre-warms the cache), docs/packages.md.")
     @PostMapping
     public TaskResponse create(@RequestParam(name = "file", required = false) MultipartFile file,
             @RequestParam(name = "file_url", required = false) String fileUrl,
@@ -93,6 +95,7 @@ public class TasksController {
             @Parameter(description = "seconds per input request (form field or query)")
             @RequestParam(name = "input_timeout", required = false) String ignoredInputTimeout,
             @RequestParam(name = "skip_deps", required = false) Boolean skipDeps,
+            @RequestParam(name = "packages_only", required = false) Boolean packagesOnly,
             @RequestParam(name = "message", required = false) String message,
             @RequestParam(name = "force", required = false) Boolean force,
             @RequestParam(name = "schedule_type", required = false) String scheduleType,
@@ -101,7 +104,7 @@ public class TasksController {
         caller.requireAudience(Audiences.TASKS_API);
         Integer timeout = inputTimeout(request, tasksMaxTimeout());
         TaskRecord t = tasks.create(caller, new TaskService.CreateRequest(file, fileUrl, filename, envVars, timeout,
-                Boolean.TRUE.equals(force), skipDeps, message, scheduleType));
+                Boolean.TRUE.equals(force), skipDeps, Boolean.TRUE.equals(packagesOnly), message, scheduleType));
         return TaskResponse.of(t);
     }
 

@@ -34,6 +34,9 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
     private RunContainment containment;
 
     @Autowired
+    private io.waldiez.runner.server.packages.EnvironmentBuilds packages;
+
+    @Autowired
     private io.micrometer.core.instrument.MeterRegistry meters;
 
     @Autowired
@@ -167,7 +170,7 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
         LocalTaskLauncher limited = new LocalTaskLauncher(launcherProperties,
                 new io.waldiez.runner.server.tasks.TasksProperties(5, Duration.ofSeconds(3),
                         org.springframework.util.unit.DataSize.ofMegabytes(5), 180, 86400),
-                dataDir, redisEndpoint, redis, transitions, metrics, json, containment);
+                dataDir, redisEndpoint, redis, transitions, metrics, json, containment, packages);
         try {
             limited.launch(new TaskLaunch(id, gina.id(), "slow.waldiez", flow("dummy_with_input.waldiez"), 300, Map.of()));
             JsonNode failed = awaitTask(gina.accessToken(), id, Duration.ofSeconds(60),

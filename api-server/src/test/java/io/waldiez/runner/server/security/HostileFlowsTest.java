@@ -81,6 +81,7 @@ class HostileFlowsTest extends TaskTestSupport {
                 attempt("list-pgdata", lambda: os.listdir("DATA_DIR/pgdata"))
                 attempt("list-other-tasks", lambda: os.listdir("DATA_DIR/tasks"))
                 attempt("write-data-dir", lambda: open("DATA_DIR/pwned", "w").write("x"))
+                attempt("write-packages-cache", lambda: open("/sandbox/packages/pwned", "w").write("x"))
                 attempt("see-server-process", server_processes)
                 attempt("postgres-without-password", postgres_without_password)
                 attempt("redis-as-default-user", lambda: redis.Redis(host="127.0.0.1", port=REDIS_PORT).keys("*"))
@@ -136,7 +137,7 @@ class HostileFlowsTest extends TaskTestSupport {
 
         Map<String, String> attempts = attempts(hostile);
         attempts.forEach((name, outcome) -> LoggerFactory.getLogger(HostileFlowsTest.class).info("{}: {}", name, outcome));
-        assertThat(attempts).as("the flow ran all its attacks").hasSize(26);
+        assertThat(attempts).as("the flow ran all its attacks").hasSize(27);
         attempts.forEach((name, outcome) -> {
             if (name.equals("forge-global-status")) {
                 assertThat(outcome).as(name).startsWith("WRITTEN");
@@ -145,6 +146,7 @@ class HostileFlowsTest extends TaskTestSupport {
             }
         });
         assertThat(Files.exists(data.resolve("pwned"))).isFalse();
+        assertThat(Files.exists(data.resolve("packages/envs/pwned"))).isFalse();
         assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
 
         // The victim: still waiting for the same request, its transcript and status untouched.

@@ -38,4 +38,18 @@ public final class CodeFlows {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** {@link #running} with the flow's own {@code requirements} (what it asks to have installed). */
+    public static byte[] running(Path sharedFlows, String body, String... requirements) {
+        try {
+            ObjectNode flow = (ObjectNode) JSON.readTree(running(sharedFlows, body));
+            var list = flow.putArray("requirements");
+            for (String r : requirements) {
+                list.add(r);
+            }
+            return JSON.writeValueAsBytes(flow);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
