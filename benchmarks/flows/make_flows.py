@@ -6,6 +6,9 @@ Writes, next to this script:
   chatty.waldiez  two assistants with canned default auto replies, no model, no human
                   input, maxTurns CHATTY_TURNS (default 300): emits many output entries fast
   hello.waldiez   the same with maxTurns 2: the shortest offline flow (time to first output)
+  hello_matplotlib.waldiez
+                  hello.waldiez requiring matplotlib, which the runner's environment lacks: its first
+                  run on a server builds the flow's environment, later ones find it cached
 """
 import copy
 import json
@@ -44,6 +47,10 @@ def main():
         "hello.waldiez": make(base, "Hello benchmark flow", 2, "Hi there!",
                               "hi from Assistant", "hello from Assistant2"),
     }
+    plotting = copy.deepcopy(out["hello.waldiez"])
+    plotting["name"] = "Hello benchmark flow needing matplotlib"
+    plotting["requirements"] = ["matplotlib"]
+    out["hello_matplotlib.waldiez"] = plotting
     for fname, flow in out.items():
         with open(os.path.join(HERE, fname), "w", encoding="utf-8") as f:
             json.dump(flow, f, indent=2)

@@ -80,7 +80,7 @@ async def run(args) -> dict:
                                              rates=floats(args.ceiling_rates))
             elif b == "ttfo":
                 R[b] = await ttfo.run(target, flow=FLOWS_DIR / args.ttfo_flow, warm=args.warm,
-                                      timeout=args.task_timeout)
+                                      timeout=args.task_timeout, settle=args.ttfo_settle)
             elif b == "stream":
                 R[b] = await stream.run_flow(target, flow=FLOWS_DIR / args.stream_flow, n=args.stream_n,
                                              m=args.stream_m, timeout=args.task_timeout)
@@ -152,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--bench", default="all", help=f"comma list of {','.join(ALL)} (default all, in that order)")
     r.add_argument("--warm", type=int, default=5, help="warm tasks after the cold one")
     r.add_argument("--ttfo-flow", default="hello.waldiez")
+    r.add_argument("--ttfo-settle", action="store_true",
+                   help="before each warm task, wait for the server to go idle (its standby runners ready): "
+                        "compares flows in the same steady state instead of back to back")
     r.add_argument("--stream-flow", default="chatty.waldiez")
     r.add_argument("--stream-n", type=int, default=2, help="concurrent tasks")
     r.add_argument("--stream-m", type=int, default=5, help="WebSocket subscribers per task")

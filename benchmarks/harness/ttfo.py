@@ -9,7 +9,7 @@ from typing import Any
 
 from websockets.asyncio.client import connect
 
-from .common import Api, Target, log, median, summarize
+from .common import Api, Target, log, median, summarize, wait_idle
 
 
 async def ws_connect(target: Target, token: str, task_id: str, *, open_timeout: float = 30.0):
@@ -59,13 +59,15 @@ async def one_task(api: Api, flow: Path, timeout: float) -> dict[str, Any]:
     }
 
 
-async def run(target: Target, *, flow: Path, warm: int, timeout: float) -> dict[str, Any]:
+async def run(target: Target, *, flow: Path, warm: int, timeout: float, settle: bool = False) -> dict[str, Any]:
     async with Api(target) as api:
         log(f"ttfo: cold task ({flow.name}, skip_deps={target.skip_deps})")
         cold = await one_task(api, flow, timeout)
         log(f"ttfo: cold first output {cold['first_output_s']} s, status {cold['final_status']}")
         warm_runs = []
         for i in range(warm):
+            if settle:
+                await wait_idle(target)
             r = await one_task(api, flow, timeout)
             log(f"ttfo: warm {i + 1}/{warm}: first output {r['first_output_s']} s, "
                 f"done {r['completion_s']} s, {r['final_status']}")
@@ -73,6 +75,7 @@ async def run(target: Target, *, flow: Path, warm: int, timeout: float) -> dict[
     firsts = [r["first_output_s"] for r in warm_runs if r["first_output_s"] is not None]
     return {
         "flow": flow.name,
+        "settle": settle,
         "skip_deps": target.skip_deps,
         "cold": cold,
         "warm": warm_runs,

@@ -62,6 +62,10 @@ def preload() -> None:
     import autogen.io  # noqa: F401, PLC0415
     import waldiez  # noqa: F401, PLC0415
 
+    from .packages import requirements  # noqa: PLC0415
+
+    requirements.warm_up()
+
 
 def load_flow(path: Path) -> "Waldiez":
     """``Waldiez.load`` with errors turned into InvalidFlow carrying a readable message."""

@@ -7,7 +7,9 @@ nothing: pip installed into the entry only what the base lacks, with the base's 
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import json
 import logging
 import os
@@ -16,6 +18,7 @@ import site
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from .build import FAILED, MARKER
@@ -89,20 +92,22 @@ def provided_modules(ready: Ready) -> set[str]:
 def _refresh_optional_imports(provided: set[str]) -> None:
     """Re-runs the optional imports of ag2 modules loaded before the environment was there.
 
-    ag2 decides at import time which provider SDKs it has: ``autogen.oai.client`` tries ``import
-    groq``, ``anthropic``, ... once, and ``autogen.oai.groq`` turns ``GroqClient.create`` into a function
-    raising "groq is not installed" when the import failed. A runner imports ag2 before it knows a
-    flow's packages (a standby imports it ahead of any task), so the ag2 modules that import one of
-    the environment's modules are reloaded now, in place (the classes other modules hold see the new
-    globals), twice so that each one sees the others' new definitions.
+    ag2 decides at import time which optional packages it has: ``autogen.oai.client`` tries ``import
+    groq`` (and each other provider's SDK) once, in an ``optional_import_block``, and ``autogen.oai.groq``
+    turns ``GroqClient.create`` into a function raising "groq is not installed" when it failed
+    (``require_optional_import``). A runner imports ag2 before it knows a flow's packages (a standby
+    imports it ahead of any task), so each ag2 module with such a probe that would now succeed, and
+    that needs something the environment brings, is reloaded in place (the classes other modules hold
+    see the new globals), the modules it imports from first. A probe still missing something (say
+    ``matplotlib`` and ``networkx`` together, with only matplotlib installed) is left alone: reloading
+    would only import for nothing.
     """
     if not provided:
         return
     names = "|".join(map(re.escape, sorted(provided)))
-    pattern = re.compile(rf"^\s*(?:from|import)\s+(?:{names})\b"
-                         rf"|require_optional_import\(\s*\[?\s*[\"'](?:{names})\b", re.MULTILINE)
-    stale = []
-    for name, module in sorted(sys.modules.items()):
+    quick = re.compile(rf"^\s*(?:from|import)\s+(?:{names})\b|[\"'](?:{names})[\"']", re.MULTILINE)
+    sources: dict[str, tuple[ModuleType, str]] = {}
+    for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None) if name.startswith("autogen.") else None
         if not path or not path.endswith(".py"):
             continue
@@ -110,13 +115,73 @@ def _refresh_optional_imports(provided: set[str]) -> None:
             source = Path(path).read_text(encoding="utf-8")
         except OSError:
             continue
-        if pattern.search(source):
-            stale.append(module)
-    for _ in range(2):
-        for module in stale:
-            try:
-                importlib.reload(module)
-            except Exception as exc:  # noqa: BLE001 - a module that cannot reload keeps its first answer
-                log.warning("could not reload %s after adding the environment: %s", module.__name__, exc)
-    if stale:
-        log.info("re-imported %s", ", ".join(m.__name__ for m in stale))
+        if quick.search(source) and any(_satisfiable(probe, provided) for probe in _probes(source)):
+            sources[name] = (module, source)
+    for module in _dependencies_first(sources):
+        try:
+            importlib.reload(module)
+        except Exception as exc:  # noqa: BLE001 - a module that cannot reload keeps its first answer
+            log.warning("could not reload %s after adding the environment: %s", module.__name__, exc)
+    if sources:
+        log.info("re-imported %s", ", ".join(sorted(sources)))
+
+
+def _probes(source: str) -> list[set[str]]:
+    """The top-level packages each optional import of a module needs: the absolute imports of each
+    ``with optional_import_block():``, and the names given to each ``require_optional_import(...)``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    probes: list[set[str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.With) and any(
+                isinstance(i.context_expr, ast.Call) and getattr(i.context_expr.func, "id", "") == "optional_import_block"
+                for i in node.items):
+            needed: set[str] = set()
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Import):
+                    needed.update(a.name.split(".")[0] for a in inner.names)
+                elif isinstance(inner, ast.ImportFrom) and not inner.level and inner.module:
+                    needed.add(inner.module.split(".")[0])
+            probes.append(needed)
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "require_optional_import" and node.args:
+            first = node.args[0]
+            items = first.elts if isinstance(first, (ast.List, ast.Tuple)) else [first]
+            probes.append({i.value.split(".")[0] for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)})
+    return probes
+
+
+def _satisfiable(probe: set[str], provided: set[str]) -> bool:
+    """The probe needs something the environment brings, and everything it needs can be imported now."""
+    if not probe & provided:
+        return False
+    for name in probe:
+        try:
+            if name not in sys.modules and importlib.util.find_spec(name) is None:
+                return False
+        except (ImportError, ValueError):
+            return False
+    return True
+
+
+def _dependencies_first(sources: dict[str, tuple[ModuleType, str]]) -> list[ModuleType]:
+    """The modules to reload, each after those of them it imports (``from .groq import`` ...)."""
+    ordered: list[ModuleType] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        source = sources[name][1]
+        for other in sources:
+            last = other.rsplit(".", 1)[-1]
+            if other != name and re.search(rf"from\s+(?:\.+|{re.escape(other.rsplit('.', 1)[0])}\.){last}\s+import"
+                                           rf"|import\s+{re.escape(other)}\b", source):
+                visit(other)
+        ordered.append(sources[name][0])
+
+    for name in sorted(sources):
+        visit(name)
+    return ordered

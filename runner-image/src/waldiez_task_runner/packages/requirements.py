@@ -7,6 +7,7 @@ strings; ``protocol/src/test/resources/.../packages-key-vectors.json`` holds the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata as metadata
 import platform
@@ -101,8 +102,11 @@ def base_paths() -> list[str]:
     return [p for p in site.getsitepackages() if p]
 
 
+@functools.lru_cache(maxsize=1)
 def base_distributions() -> dict[str, str]:
-    """Canonical name → version of every distribution of the base environment (first found wins)."""
+    """Canonical name → version of every distribution of the base environment (first found wins).
+
+    Read once per process (the base is read-only), and by ``warm_up`` before a standby's task arrives."""
     found: dict[str, str] = {}
     for dist in metadata.distributions(path=base_paths()):
         name = dist.metadata["Name"]
@@ -154,6 +158,7 @@ def _satisfied(req: Requirement, dists: dict[str, str], seen: set[str]) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=256)
 def _extra_requirements(name: str, extra: str) -> list[Requirement]:
     """The requirements an extra adds to a distribution (those its markers enable only with the extra)."""
     try:
@@ -185,6 +190,14 @@ def missing(requirements: Iterable[Canonical], dists: dict[str, str] | None = No
     dependency absent). A conflict with a base pin is "missing" too: pip then explains it."""
     dists = base_distributions() if dists is None else dists
     return [r for r in requirements if not _satisfied(r.requirement, dists, set())]
+
+
+def warm_up() -> None:
+    """Reads what every flow's check needs (the base's distributions, ag2's extras), so that a
+    standby answers "nothing missing" for a flow without reading package metadata then."""
+    dists = base_distributions()
+    if "ag2" in dists:
+        missing(canonical_set([f"ag2[openai]=={dists['ag2']}"]), dists)
 
 
 # ------------------------------------------------------------------------------------ policy
