@@ -80,6 +80,12 @@ def build(entry: Path, key: str, base: str, requirements: list[str], options: Bu
     """Install ``requirements`` into ``entry`` (emptied first). Returns the marker written on success."""
     started = time.monotonic()
     entry.mkdir(parents=True, exist_ok=True)
+    done = _read_marker(entry)
+    if done is not None and done.get("key") == key:
+        # asked again (a restarted supervisor, or a run that asked twice): what runs use stays untouched
+        out.write(f"waldiez-packages: {key} is built already\n")
+        out.flush()
+        return done
     _empty(entry)
     log = (entry / LOG).open("w", encoding="utf-8")
 
@@ -231,6 +237,14 @@ def _empty(entry: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
         else:
             child.unlink(missing_ok=True)
+
+
+def _read_marker(entry: Path) -> dict[str, object] | None:
+    try:
+        data = json.loads((entry / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _write_json(path: Path, data: dict[str, object]) -> None:

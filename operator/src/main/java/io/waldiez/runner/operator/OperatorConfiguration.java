@@ -64,10 +64,16 @@ public class OperatorConfiguration {
         return new StatusRecorder(new TaskEvents(client, clock, instance), clock);
     }
 
+    @Bean
+    PackageBuilds packageBuilds(OperatorSettings settings, MeterRegistry registry) {
+        return new PackageBuilds(settings, registry);
+    }
+
     @Bean(destroyMethod = "close")
     WaldiezTaskReconciler waldiezTaskReconciler(OperatorSettings settings, RedisClient redis, ProtocolCodec codec,
-                                                StatusRecorder recorder, TaskMetrics metrics, Clock clock) {
-        return new WaldiezTaskReconciler(settings, redis, codec, recorder, metrics, clock);
+                                                StatusRecorder recorder, TaskMetrics metrics, Clock clock,
+                                                PackageBuilds packageBuilds) {
+        return new WaldiezTaskReconciler(settings, redis, codec, recorder, metrics, clock, packageBuilds);
     }
 
     @Bean(destroyMethod = "stop")

@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -28,6 +29,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reconcileThreads    concurrent reconciles
  * @param leaderElection      Lease-based leader election
  * @param taskWorkdir         the task pod's writable {@code emptyDir}s ({@code /work} and {@code /tmp})
+ * @param packages            flows' own packages: shared cache volume, index, policy ({@link PackagesSettings})
  */
 @ConfigurationProperties("waldiez.operator")
 public record OperatorSettings(
@@ -42,9 +44,20 @@ public record OperatorSettings(
         @DefaultValue("60s") Duration unknownTaskAckAfter,
         @DefaultValue("10") int reconcileThreads,
         @DefaultValue LeaderElection leaderElection,
-        @DefaultValue TaskWorkdir taskWorkdir) {
+        @DefaultValue TaskWorkdir taskWorkdir,
+        @DefaultValue PackagesSettings packages) {
 
+    /** Settings without packages configuration (its defaults). */
+    public OperatorSettings(String defaultImage, List<String> watchNamespaces, String redisUrl, String runnerRedisUrl,
+            String consumerName, Duration cancelGrace, Duration maxTtl, Duration archiveWait, Duration unknownTaskAckAfter,
+            int reconcileThreads, LeaderElection leaderElection, TaskWorkdir taskWorkdir) {
+        this(defaultImage, watchNamespaces, redisUrl, runnerRedisUrl, consumerName, cancelGrace, maxTtl, archiveWait,
+                unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir, PackagesSettings.defaults());
+    }
+
+    @ConstructorBinding
     public OperatorSettings {
+        packages = packages == null ? PackagesSettings.defaults() : packages;
         if (runnerRedisUrl == null || runnerRedisUrl.isBlank()) {
             runnerRedisUrl = withoutCredentials(redisUrl);
         }
@@ -126,22 +139,27 @@ public record OperatorSettings(
 
     public OperatorSettings withCancelGrace(Duration grace) {
         return new OperatorSettings(defaultImage, watchNamespaces, redisUrl, runnerRedisUrl, consumerName,
-                grace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir);
+                grace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir, packages);
     }
 
     public OperatorSettings withArchiveWait(Duration wait) {
         return new OperatorSettings(defaultImage, watchNamespaces, redisUrl, runnerRedisUrl, consumerName,
-                cancelGrace, maxTtl, wait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir);
+                cancelGrace, maxTtl, wait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir, packages);
     }
 
     public OperatorSettings withTaskWorkdir(TaskWorkdir workdir) {
         return new OperatorSettings(defaultImage, watchNamespaces, redisUrl, runnerRedisUrl, consumerName,
-                cancelGrace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, workdir);
+                cancelGrace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, workdir, packages);
+    }
+
+    public OperatorSettings withPackages(PackagesSettings settings) {
+        return new OperatorSettings(defaultImage, watchNamespaces, redisUrl, runnerRedisUrl, consumerName,
+                cancelGrace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir, settings);
     }
 
     public OperatorSettings withWatchNamespaces(List<String> namespaces) {
         return new OperatorSettings(defaultImage, namespaces, redisUrl, runnerRedisUrl, consumerName,
-                cancelGrace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir);
+                cancelGrace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir, packages);
     }
 
     @Override
@@ -150,6 +168,7 @@ public record OperatorSettings(
         return "OperatorSettings[defaultImage=" + defaultImage + ", watchNamespaces=" + watchNamespaces
                 + ", cancelGrace=" + cancelGrace
                 + ", maxTtl=" + maxTtl + ", archiveWait=" + archiveWait + ", leaderElection=" + leaderElection
-                + ", taskWorkdir=" + taskWorkdir + "]";
+                + ", taskWorkdir=" + taskWorkdir + ", packages=" + packages.policy() + ", cacheClaim="
+                + packages.cacheClaim() + "]";
     }
 }

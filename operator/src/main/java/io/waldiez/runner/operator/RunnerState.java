@@ -1,5 +1,6 @@
 package io.waldiez.runner.operator;
 
+import io.waldiez.runner.protocol.PackagesRequest;
 import io.waldiez.runner.protocol.StatusEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,27 +13,44 @@ import java.util.List;
  * @param finalEntry the final status (COMPLETED, FAILED, CANCELLED), or null; sticky once seen
  * @param unacked    ids of hints in the global stream handed to the reconciler and not yet acknowledged
  * @param cursor     id of the last entry read from the task's own status stream ({@code 0-0}: none)
+ * @param packages   the run's first word about its packages (later ones may be the flow's own code), or null
+ * @param packagesAnswered the run was told the outcome of its packages request
  */
 public record RunnerState(String taskId, StatusEntry latest, StatusEntry finalEntry, List<String> unacked,
-                          String cursor) {
+                          String cursor, PackagesRequest packages, boolean packagesAnswered) {
 
     public RunnerState {
         unacked = List.copyOf(unacked);
     }
 
     static RunnerState empty(String taskId) {
-        return new RunnerState(taskId, null, null, List.of(), "0-0");
+        return new RunnerState(taskId, null, null, List.of(), "0-0", null, false);
+    }
+
+    /** A packages request still waiting for its answer. */
+    PackagesRequest pendingPackages() {
+        return packages != null && packages.state() == PackagesRequest.State.NEEDED && !packagesAnswered ? packages : null;
+    }
+
+    /** Past a packages entry of the task's stream (the first one is kept). */
+    RunnerState with(PackagesRequest request) {
+        return new RunnerState(taskId, latest, finalEntry, unacked, request.streamId(),
+                packages == null ? request : packages, packagesAnswered);
+    }
+
+    RunnerState answered() {
+        return new RunnerState(taskId, latest, finalEntry, unacked, cursor, packages, true);
     }
 
     /** Merges an entry of the task's own status stream (read in order, from {@link #cursor}). */
     RunnerState with(StatusEntry entry) {
         StatusEntry fin = finalEntry != null ? finalEntry : (entry.status().isFinal() ? entry : null);
-        return new RunnerState(taskId, entry, fin, unacked, entry.streamId());
+        return new RunnerState(taskId, entry, fin, unacked, entry.streamId(), packages, packagesAnswered);
     }
 
     /** Past an entry of the task's stream that is not a status (a control entry, or malformed). */
     RunnerState skipped(String streamId) {
-        return new RunnerState(taskId, latest, finalEntry, unacked, streamId);
+        return new RunnerState(taskId, latest, finalEntry, unacked, streamId, packages, packagesAnswered);
     }
 
     /** Remembers a hint to acknowledge once the reconciler recorded what the task's stream said. */
@@ -42,12 +60,12 @@ public record RunnerState(String taskId, StatusEntry latest, StatusEntry finalEn
         }
         List<String> ids = new ArrayList<>(unacked);
         ids.add(hintId);
-        return new RunnerState(taskId, latest, finalEntry, ids, cursor);
+        return new RunnerState(taskId, latest, finalEntry, ids, cursor, packages, packagesAnswered);
     }
 
     RunnerState withoutAcked(List<String> acked) {
         List<String> ids = new ArrayList<>(unacked);
         ids.removeAll(acked);
-        return new RunnerState(taskId, latest, finalEntry, ids, cursor);
+        return new RunnerState(taskId, latest, finalEntry, ids, cursor, packages, packagesAnswered);
     }
 }

@@ -17,6 +17,7 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.waldiez.runner.crd.WaldiezTask;
+import io.waldiez.runner.protocol.PackagesRequest;
 import io.waldiez.runner.protocol.ProtocolCodec;
 import io.waldiez.runner.protocol.StatusEntry;
 import io.waldiez.runner.protocol.StreamKeys;
@@ -159,6 +160,11 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
         return task.getStatus() != null && task.getStatus().getPhase() != null && task.getStatus().getPhase().isTerminal();
     }
 
+    /** Records that the run was told the outcome of its packages request. */
+    public void packagesAnswered(String taskId) {
+        states.computeIfPresent(taskId, (id, s) -> s.answered());
+    }
+
     /** Drops the cached state of a finished (or deleted) task; a later read reloads it from Redis. */
     public void forget(String taskId) {
         states.computeIfPresent(taskId, (id, s) -> s.unacked().isEmpty() ? null : s);
@@ -179,7 +185,9 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
                     }
                     fresh++;
                     Optional<StatusEntry> entry = codec.decodeOwnStatus(taskId, m.getId(), m.getBody());
-                    current = entry.isPresent() ? current.with(entry.get()) : current.skipped(m.getId());
+                    Optional<PackagesRequest> packages = codec.decodeOwnPackages(taskId, m.getId(), m.getBody());
+                    current = entry.isPresent() ? current.with(entry.get())
+                            : packages.isPresent() ? current.with(packages.get()) : current.skipped(m.getId());
                 }
                 if (fresh < PAGE) {
                     return current;

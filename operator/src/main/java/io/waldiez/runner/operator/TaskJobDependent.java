@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
@@ -24,6 +26,7 @@ import io.waldiez.runner.crd.Labels;
 import io.waldiez.runner.crd.WaldiezTask;
 import io.waldiez.runner.crd.WaldiezTaskSpec;
 import io.waldiez.runner.protocol.ExitCodes;
+import io.waldiez.runner.protocol.PackagesPolicy;
 import io.waldiez.runner.protocol.TaskAcl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +44,10 @@ public class TaskJobDependent extends KubernetesDependentResource<Job, WaldiezTa
 
     public static final String CONTAINER = "runner";
     public static final long RUNNER_UID = 10001L;
+    /** Where task pods see the shared cache of flows' environments (read-only). */
+    public static final String PACKAGES_MOUNT = "/packages";
+    /** Where a run installs its flow's packages itself when there is no shared cache (in its /work volume). */
+    public static final String OWN_PACKAGES_DIR = "/work/packages";
 
     private final OperatorSettings settings;
 
@@ -81,6 +88,8 @@ public class TaskJobDependent extends KubernetesDependentResource<Job, WaldiezTa
         env.add(new EnvVarBuilder().withName("WALDIEZ_REDIS_PASSWORD").withNewValueFrom().withNewSecretKeyRef()
                 .withName(TaskIds.runRedisSecretName(task)).withKey(RunRedisCredentials.PASSWORD_KEY).endSecretKeyRef()
                 .endValueFrom().build());
+        boolean sharedPackages = usesSharedPackages(spec, settings);
+        env.addAll(packagesEnv(spec, settings, sharedPackages));
 
         return new JobBuilder()
                 .withNewMetadata()
@@ -99,7 +108,7 @@ public class TaskJobDependent extends KubernetesDependentResource<Job, WaldiezTa
                 .withRules(new PodFailurePolicyRuleBuilder().withAction("FailJob").withNewOnExitCodes()
                                 .withContainerName(CONTAINER).withOperator("In")
                                 .withValues(ExitCodes.FLOW_FAILED, ExitCodes.INVALID_FLOW, ExitCodes.CANCELLED,
-                                        ExitCodes.INFRASTRUCTURE)
+                                        ExitCodes.INFRASTRUCTURE, ExitCodes.PACKAGES_FAILED)
                                 .endOnExitCodes().build(),
                         new PodFailurePolicyRuleBuilder().withAction("Ignore")
                                 .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition()
@@ -132,15 +141,64 @@ public class TaskJobDependent extends KubernetesDependentResource<Job, WaldiezTa
                 .addNewVolumeMount().withName("flow").withMountPath(TaskIds.FLOW_DIR).withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .addAllToVolumeMounts(sharedPackages ? List.of(new VolumeMountBuilder().withName("packages")
+                        .withMountPath(PACKAGES_MOUNT).withReadOnly(true).build()) : List.of())
                 .endContainer()
                 .addNewVolume().withName("flow").withNewConfigMap().withName(flowConfigMap)
                 .addNewItem().withKey(flowKey).withPath(TaskIds.FLOW_KEY).endItem().endConfigMap().endVolume()
                 .addNewVolume().withName("work").withEmptyDir(workdir(settings.taskWorkdir())).endVolume()
                 .addNewVolume().withName("tmp").withEmptyDir(workdir(settings.taskWorkdir())).endVolume()
+                .addAllToVolumes(sharedPackages ? List.of(new VolumeBuilder().withName("packages")
+                        .withNewPersistentVolumeClaim(settings.packages().cacheClaim(), true).build()) : List.of())
                 .endSpec()
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * A task reads the shared cache when there is one and it runs the operator's image: environments are
+     * built for that image's Python and pins; a task with its own image installs in its own pod.
+     */
+    static boolean usesSharedPackages(WaldiezTaskSpec spec, OperatorSettings settings) {
+        return settings.packages().shared()
+                && (spec.getImage() == null || spec.getImage().isBlank() || spec.getImage().equals(settings.defaultImage()));
+    }
+
+    /**
+     * What the runner needs to know about the flow's packages (docs/packages.md): where environments
+     * are and the policy, the task's skipDeps and packagesOnly. Added after the task's own variables,
+     * so a task cannot change them.
+     */
+    static List<EnvVar> packagesEnv(WaldiezTaskSpec spec, OperatorSettings settings, boolean shared) {
+        PackagesSettings packages = settings.packages();
+        List<EnvVar> env = new ArrayList<>();
+        if (!packages.enabled()) {
+            env.add(new EnvVar(PackagesPolicy.MODE, "off", null));
+            return env;
+        }
+        packages.policy().runnerEnv(shared ? "cache" : "self", shared ? PACKAGES_MOUNT : OWN_PACKAGES_DIR,
+                packages.runWait()).forEach((k, v) -> env.add(new EnvVar(k, v, null)));
+        if (!shared) {
+            env.addAll(indexSecretEnv(packages)); // the run installs itself: it needs the index
+        }
+        if (spec.getSkipDeps() != null) {
+            env.add(new EnvVar(PackagesPolicy.SKIP_DEPS, spec.getSkipDeps().toString(), null));
+        }
+        if (Boolean.TRUE.equals(spec.getPackagesOnly())) {
+            env.add(new EnvVar(PackagesPolicy.ONLY, "true", null));
+        }
+        return env;
+    }
+
+    /** {@code PIP_INDEX_URL} from the configured Secret, when the index URL holds credentials. */
+    static List<EnvVar> indexSecretEnv(PackagesSettings packages) {
+        if (packages.indexUrlSecretName().isEmpty()) {
+            return List.of();
+        }
+        return List.of(new EnvVarBuilder().withName("PIP_INDEX_URL").withNewValueFrom().withNewSecretKeyRef()
+                .withName(packages.indexUrlSecretName()).withKey(packages.indexUrlSecretKey()).endSecretKeyRef()
+                .endValueFrom().build());
     }
 
     /** A writable emptyDir of the task pod: medium and sizeLimit only when set (empty = Kubernetes' default). */

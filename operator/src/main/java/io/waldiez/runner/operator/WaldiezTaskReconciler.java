@@ -35,6 +35,7 @@ import io.waldiez.runner.operator.decision.KubernetesFacts;
 import io.waldiez.runner.operator.decision.Observation;
 import io.waldiez.runner.operator.decision.TaskDecider;
 import io.waldiez.runner.protocol.ControlEntry;
+import io.waldiez.runner.protocol.PackagesRequest;
 import io.waldiez.runner.protocol.ProtocolCodec;
 import io.waldiez.runner.protocol.StreamKeys;
 import java.time.Clock;
@@ -69,6 +70,8 @@ import org.slf4j.LoggerFactory;
 public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
 
     public static final String NAME = "waldieztask";
+    /** How often a task waiting for an environment's build looks at its Job. */
+    static final Duration PACKAGES_RECHECK = Duration.ofSeconds(3);
     private static final Logger log = LoggerFactory.getLogger(WaldiezTaskReconciler.class);
 
     private final OperatorSettings settings;
@@ -78,11 +81,13 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
     private final TaskMetrics metrics;
     private final Clock clock;
     private final RunRedisCredentials credentials;
+    private final PackageBuilds packageBuilds;
     private volatile RunnerStatusEventSource runnerStatus;
     private volatile StatefulRedisConnection<String, String> control;
 
     public WaldiezTaskReconciler(OperatorSettings settings, RedisClient redis, ProtocolCodec codec, StatusRecorder recorder,
-                                 TaskMetrics metrics, Clock clock) {
+                                 TaskMetrics metrics, Clock clock, PackageBuilds packageBuilds) {
+        this.packageBuilds = packageBuilds;
         this.settings = settings;
         this.redis = redis;
         this.codec = codec;
@@ -183,8 +188,13 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
             if (ends) {
                 credentials.delete(taskId); // idempotent: also catches one made from a stale view
             }
+            Duration recheck = decision.recheckAfter();
+            if (!ends && runner.isPresent() && runner.get().pendingPackages() != null) {
+                Duration building = packages(task, context, taskId, runner.get().pendingPackages());
+                recheck = recheck == null || building != null && building.compareTo(recheck) < 0 ? building : recheck;
+            }
             UpdateControl<WaldiezTask> control = UpdateControl.noUpdate();
-            return decision.recheckAfter() == null ? control : control.rescheduleAfter(decision.recheckAfter());
+            return recheck == null ? control : control.rescheduleAfter(recheck);
         }
     }
 
@@ -256,7 +266,36 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
                         "{\"metadata\":{\"labels\":{\"" + Labels.TASK_ID + "\":\"" + taskId + "\"}}}");
     }
 
-    private void sendCancel(String taskId) {
+    /**
+     * A run waits for an environment of the shared cache (docs/packages.md): its build Job is made if
+     * missing; once it ended, the run is told (a control entry on its status stream). Returns when to
+     * look again while it builds, or null when the run was answered.
+     */
+    private Duration packages(WaldiezTask task, Context<WaldiezTask> context, String taskId, PackagesRequest request) {
+        if (!settings.packages().shared()) {
+            tell(taskId, ControlEntry.packagesFailed(taskId, "this installation has no shared cache of environments"));
+            runnerStatus.packagesAnswered(taskId);
+            return null;
+        }
+        PackageBuilds.Outcome outcome = packageBuilds.check(task.getMetadata().getNamespace(), request, context.getClient());
+        switch (outcome.state()) {
+            case READY -> tell(taskId, ControlEntry.packagesReady(taskId));
+            case FAILED -> tell(taskId, ControlEntry.packagesFailed(taskId, outcome.reason()));
+            default -> {
+                return PACKAGES_RECHECK;
+            }
+        }
+        runnerStatus.packagesAnswered(taskId);
+        return null;
+    }
+
+    private void tell(String taskId, ControlEntry entry) {
+        log.info("telling the runner: {} {}", entry.action(), entry.reason());
+        control().sync().xadd(StreamKeys.status(taskId), XAddArgs.Builder.maxlen(1000).approximateTrimming(),
+                codec.encodeControl(entry));
+    }
+
+    private StatefulRedisConnection<String, String> control() {
         if (control == null) {
             synchronized (this) {
                 if (control == null) {
@@ -264,6 +303,11 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
                 }
             }
         }
+        return control;
+    }
+
+    private void sendCancel(String taskId) {
+        control();
         log.info("sending cancel to the runner");
         control.sync().xadd(StreamKeys.status(taskId), XAddArgs.Builder.maxlen(1000).approximateTrimming(),
                 codec.encodeControl(ControlEntry.cancel(taskId, "cancelRequested set on the WaldiezTask")));

@@ -44,7 +44,8 @@ final class OperatorHarness implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         TaskMetrics metrics = new TaskMetrics(meters);
         StatusRecorder recorder = new StatusRecorder(new TaskEvents(client, clock, "test-operator"), clock);
-        reconciler = new WaldiezTaskReconciler(settings, redis, new ProtocolCodec(), recorder, metrics, clock);
+        reconciler = new WaldiezTaskReconciler(settings, redis, new ProtocolCodec(), recorder, metrics, clock,
+                new PackageBuilds(settings, meters));
         operator = JosdkOverrides.create(client, settings,
                 MicrometerMetrics.newMicrometerMetricsBuilder(meters).notCollectingMetricsPerResource().build(), reconciler);
         operator.start();

@@ -13,6 +13,10 @@ import io.lettuce.core.RedisClient;
 import io.waldiez.runner.crd.TaskPhase;
 import io.waldiez.runner.crd.rbac.KubernetesPermissions;
 import io.waldiez.runner.crd.rbac.PolicyRule;
+import io.waldiez.runner.protocol.PackagesKey;
+import io.waldiez.runner.protocol.RunnerStatus;
+import io.waldiez.runner.protocol.StreamKeys;
+import java.util.Map;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +32,8 @@ import redis.embedded.RedisServer;
 
 /**
  * {@link KubernetesPermissions#OPERATOR} is exact: every API call the operator makes through a
- * whole lifecycle (kubectl task labelled, inline flow, Job, cancel, deletion after TTL, events)
+ * whole lifecycle (kubectl task labelled, inline flow, Job, a flow environment's build Job, cancel,
+ * deletion after TTL, events)
  * is covered by a rule, and every rule is used. The chart's RBAC is tested against the same list.
  */
 @EnableKubernetesMockClient(crud = true)
@@ -63,7 +68,8 @@ class OperatorPermissionsTest {
         try (KubernetesClient operatorClient = new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build()).build();
              OperatorHarness operator = new OperatorHarness(operatorClient,
-                     OperatorSettings.defaults(redisUrl).withCancelGrace(Duration.ofMillis(300)).withWatchNamespaces(List.of(NS)))) {
+                     OperatorSettings.defaults(redisUrl).withCancelGrace(Duration.ofMillis(300)).withWatchNamespaces(List.of(NS))
+                             .withPackages(PackagesSettings.defaults().withCacheClaim("cache")))) {
             operator.start();
             RedisClient r = RedisClient.create(redisUrl);
             TaskLifecycleScenarios scenarios = new TaskLifecycleScenarios(client, NS, r.connect().sync());
@@ -71,6 +77,14 @@ class OperatorPermissionsTest {
             scenarios.createPod("perm");
             scenarios.podRunning("perm");
             scenarios.awaitPhase("perm", TaskPhase.Running, null);
+            // the run needs an environment of the shared cache: its build Job is looked for and made
+            String taskId = scenarios.awaitTaskId("perm");
+            String key = PackagesKey.of("0".repeat(64), "", List.of("tabulate"));
+            r.connect().sync().xadd(StreamKeys.status(taskId), Map.of("kind", "packages", "task_id", taskId,
+                    "state", "needed", "key", key, "base", "0".repeat(64), "requirements", "[\"tabulate\"]"));
+            scenarios.runnerStatus(taskId, RunnerStatus.RUNNING, null);
+            await().atMost(TaskLifecycleScenarios.WAIT).until(() ->
+                    client.batch().v1().jobs().inNamespace(NS).withName(PackageBuilds.jobName(key)).get() != null);
             scenarios.editSpec("perm", s -> s.setCancelRequested(true));
             await().atMost(TaskLifecycleScenarios.WAIT).until(() -> scenarios.task("perm") == null);
             r.shutdown();

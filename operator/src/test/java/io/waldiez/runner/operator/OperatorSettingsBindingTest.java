@@ -38,6 +38,29 @@ class OperatorSettingsBindingTest {
     }
 
     @Test
+    void theChartsPackagesNamesBind() {
+        PackagesSettings p = bind(Map.of("WALDIEZ_OPERATOR_PACKAGES_ENABLED", "true",
+                "WALDIEZ_OPERATOR_PACKAGES_CACHE_CLAIM", "waldiez-packages",
+                "WALDIEZ_OPERATOR_PACKAGES_INDEX_URL", "https://mirror.internal/simple",
+                "WALDIEZ_OPERATOR_PACKAGES_INDEX_URL_SECRET_NAME", "pip-index",
+                "WALDIEZ_OPERATOR_PACKAGES_INDEX_URL_SECRET_KEY", "url",
+                "WALDIEZ_OPERATOR_PACKAGES_EXTRA_INDEX_URLS", "",
+                "WALDIEZ_OPERATOR_PACKAGES_ONLY_BINARY", "true",
+                "WALDIEZ_OPERATOR_PACKAGES_DENY", "evil*,bad-pkg",
+                "WALDIEZ_OPERATOR_PACKAGES_MAX_ENVIRONMENT_SIZE", "1GB",
+                "WALDIEZ_OPERATOR_PACKAGES_BUILD_TIMEOUT", "5m")).packages();
+        assertThat(p.shared()).isTrue();
+        assertThat(p.cacheClaim()).isEqualTo("waldiez-packages");
+        assertThat(p.indexUrlSecretName()).isEqualTo("pip-index");
+        assertThat(p.extraIndexUrls()).isEmpty();
+        assertThat(p.deny()).containsExactly("evil*", "bad-pkg");
+        assertThat(p.onlyBinary()).isTrue();
+        assertThat(p.maxEnvironmentSize().toMegabytes()).isEqualTo(1024);
+        assertThat(p.buildTimeout()).hasMinutes(5);
+        assertThat(bind(Map.of()).packages()).isEqualTo(PackagesSettings.defaults());
+    }
+
+    @Test
     void aWrongValueStopsTheBindingWithTheMessage() {
         assertThatThrownBy(() -> bind(Map.of("WALDIEZ_OPERATOR_TASK_WORKDIR_MEDIUM", "Disk")))
                 .isInstanceOf(BindException.class)

@@ -49,7 +49,7 @@ class TaskJobDependentTest {
         assertThat(job.getSpec().getSuspend()).isNull();
         assertThat(job.getSpec().getPodFailurePolicy().getRules()).hasSize(2);
         assertThat(job.getSpec().getPodFailurePolicy().getRules().get(0).getOnExitCodes().getValues())
-                .containsExactly(10, 11, 12, 13);
+                .containsExactly(10, 11, 12, 13, 14);
         assertThat(job.getSpec().getPodFailurePolicy().getRules().get(1).getAction()).isEqualTo("Ignore");
 
         PodSpec pod = job.getSpec().getTemplate().getSpec();

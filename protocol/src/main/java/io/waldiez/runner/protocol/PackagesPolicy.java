@@ -16,9 +16,11 @@ import java.util.Map;
  * @param deny                package names (globs) nobody may install, dependencies included; wins over allow
  * @param maxEnvironmentBytes largest environment kept (0: no limit)
  * @param buildTimeout        longest an installation may take
+ * @param indexId             names the index in keys when its URL reaches pip another way (a Kubernetes Secret
+ *                            reference); empty otherwise
  */
 public record PackagesPolicy(String indexUrl, List<String> extraIndexUrls, boolean onlyBinary, List<String> allow,
-        List<String> deny, long maxEnvironmentBytes, Duration buildTimeout) {
+        List<String> deny, long maxEnvironmentBytes, Duration buildTimeout, String indexId) {
 
     public static final String MODE = "WALDIEZ_PACKAGES";
     public static final String DIR = "WALDIEZ_PACKAGES_DIR";
@@ -33,11 +35,18 @@ public record PackagesPolicy(String indexUrl, List<String> extraIndexUrls, boole
         allow = allow == null ? List.of() : List.copyOf(allow);
         deny = deny == null ? List.of() : List.copyOf(deny);
         buildTimeout = buildTimeout == null ? Duration.ofMinutes(10) : buildTimeout;
+        indexId = indexId == null ? "" : indexId;
+    }
+
+    public PackagesPolicy(String indexUrl, List<String> extraIndexUrls, boolean onlyBinary, List<String> allow,
+            List<String> deny, long maxEnvironmentBytes, Duration buildTimeout) {
+        this(indexUrl, extraIndexUrls, onlyBinary, allow, deny, maxEnvironmentBytes, buildTimeout, "");
     }
 
     /** The index part of environment keys (no credentials in it). */
     public String indexFingerprint() {
-        return PackagesKey.indexFingerprint(indexUrl, extraIndexUrls, onlyBinary);
+        return PackagesKey.indexFingerprint(indexId.isEmpty() ? indexUrl : indexUrl + " " + indexId, extraIndexUrls,
+                onlyBinary);
     }
 
     /** True when the index URLs carry credentials: they must then travel as secrets only. */

@@ -15,6 +15,7 @@ public final class KubernetesPermissions {
     /**
      * The operator: reads its tasks (informer), labels kubectl-made tasks with their task id,
      * writes status, deletes tasks after their TTL; creates and deletes Jobs; watches its pods;
+     * makes and reads the build Jobs of flows' environments (shared cache) and their pods' termination messages;
      * creates flow ConfigMaps and each task's Redis-credentials Secret (both removed by owner-reference
      * garbage collection); emits Events.
      * OperatorPermissionsTest (operator module) checks this list against the calls the operator
@@ -33,8 +34,8 @@ public final class KubernetesPermissions {
             PolicyRule.of(WALDIEZ_GROUP, "waldieztasks", "get", "list", "watch", "patch", "delete"),
             PolicyRule.of(WALDIEZ_GROUP, "waldieztasks/status", "patch"),
             OPERATOR_BLOCK_OWNER_DELETION,
-            // informers only list and watch; no single-object reads
-            PolicyRule.of("batch", "jobs", "list", "watch", "create", "delete"),
+            // informers list and watch; get: the build Job of a flow environment (docs/packages.md)
+            PolicyRule.of("batch", "jobs", "get", "list", "watch", "create", "delete"),
             PolicyRule.of("", "pods", "list", "watch"),
             PolicyRule.of("", "configmaps", "list", "watch", "create"),
             // each task's own Secret with its run's Redis password (read back after a restart)
