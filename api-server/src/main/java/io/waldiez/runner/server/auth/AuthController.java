@@ -9,7 +9,10 @@ import io.waldiez.runner.server.common.RequestValidationException;
 import io.waldiez.runner.server.common.ValidationError;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -40,34 +43,40 @@ public class AuthController {
 
     @Operation(summary = "Get an access and a refresh token for client credentials")
     @PostMapping(path = "/token", consumes = {MediaType.APPLICATION_FORM_URLENCODED_VALUE, MediaType.MULTIPART_FORM_DATA_VALUE})
-    public TokensResponse token(@RequestParam(name = "client_id", required = false) String clientId,
+    public ResponseEntity<TokensResponse> token(@RequestParam(name = "client_id", required = false) String clientId,
             @RequestParam(name = "client_secret", required = false) String clientSecret) {
         requireFields("client_id", clientId, "client_secret", clientSecret);
-        return tokens.issue(clientId, clientSecret);
+        return noStore(tokens.issue(clientId, clientSecret));
     }
 
     @Operation(summary = "Get an access and a refresh token for client credentials (JSON body)")
     @PostMapping(path = "/token", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public TokensResponse tokenJson(@RequestBody(required = false) TokenRequest body) {
+    public ResponseEntity<TokensResponse> tokenJson(@RequestBody(required = false) TokenRequest body) {
         body = body == null ? new TokenRequest(null, null) : body;
         requireFields("client_id", body.clientId(), "client_secret", body.clientSecret());
-        return tokens.issue(body.clientId(), body.clientSecret());
+        return noStore(tokens.issue(body.clientId(), body.clientSecret()));
     }
 
     @Operation(summary = "Exchange a refresh token for a new token pair")
     @PostMapping(path = "/token/refresh", consumes = {MediaType.APPLICATION_FORM_URLENCODED_VALUE, MediaType.MULTIPART_FORM_DATA_VALUE})
-    public TokensResponse refresh(@RequestParam(name = "refresh_token", required = false) String refreshToken,
+    public ResponseEntity<TokensResponse> refresh(@RequestParam(name = "refresh_token", required = false) String refreshToken,
             @RequestParam(name = "audience", required = false) List<String> audience) {
         requireFields("refresh_token", refreshToken);
-        return tokens.refresh(refreshToken, audience == null ? List.of() : audience);
+        return noStore(tokens.refresh(refreshToken, audience == null ? List.of() : audience));
     }
 
     @Operation(summary = "Exchange a refresh token for a new token pair (JSON body)")
     @PostMapping(path = "/token/refresh", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public TokensResponse refreshJson(@RequestBody(required = false) RefreshRequest body) {
+    public ResponseEntity<TokensResponse> refreshJson(@RequestBody(required = false) RefreshRequest body) {
         body = body == null ? new RefreshRequest(null, null) : body;
         requireFields("refresh_token", body.refreshToken());
-        return tokens.refresh(body.refreshToken(), audiences(body.audience()));
+        return noStore(tokens.refresh(body.refreshToken(), audiences(body.audience())));
+    }
+
+    /** RFC 6749 §5.1: responses carrying tokens must not be cached. */
+    private static ResponseEntity<TokensResponse> noStore(TokensResponse tokens) {
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).header(HttpHeaders.PRAGMA, "no-cache")
+                .body(tokens);
     }
 
     private static List<String> audiences(JsonNode node) {
