@@ -54,14 +54,11 @@ public class AuthController {
     public record RefreshRequest(String refreshToken, JsonNode audience) {}
 
     @Operation(summary = "Get an access and a refresh token for client credentials",
-            description = "Form (the original's format), multipart or JSON. The response is never cached.",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+            description = "A form (the original's format; multipart/form-data and a JSON object with the same "
+                    + "fields are accepted too). The response is never cached.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content =
                 @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED_VALUE,
-                        schema = @Schema(implementation = TokenRequest.class)),
-                @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
-                        schema = @Schema(implementation = TokenRequest.class)),
-                @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-                        schema = @Schema(implementation = TokenRequest.class))}))
+                        schema = @Schema(implementation = TokenRequest.class))))
     @PostMapping(path = "/token", consumes = {MediaType.APPLICATION_FORM_URLENCODED_VALUE, MediaType.MULTIPART_FORM_DATA_VALUE})
     public ResponseEntity<TokensResponse> token(
             @Parameter(hidden = true) @RequestParam(name = "client_id", required = false) String clientId,
@@ -79,12 +76,11 @@ public class AuthController {
     }
 
     @Operation(summary = "Exchange a refresh token for a new token pair",
-            description = "JSON (the original's format), form or multipart. The response is never cached.",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+            description = "A JSON object (the original's format; a form with the same fields is accepted too, "
+                    + "which is what the official clients send). The response is never cached.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content =
                 @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
-                        schema = @Schema(implementation = RefreshForm.class)),
-                @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED_VALUE,
-                        schema = @Schema(implementation = RefreshForm.class))}))
+                        schema = @Schema(implementation = RefreshForm.class))))
     @PostMapping(path = "/token/refresh", consumes = {MediaType.APPLICATION_FORM_URLENCODED_VALUE, MediaType.MULTIPART_FORM_DATA_VALUE})
     public ResponseEntity<TokensResponse> refresh(
             @Parameter(hidden = true) @RequestParam(name = "refresh_token", required = false) String refreshToken,

@@ -80,13 +80,6 @@ public class OpenApiConfig {
 
     @Bean
     OpenAPI waldiezOpenApi() {
-        Schema<?> validationError = new ObjectSchema()
-                .addProperty("type", new StringSchema())
-                .addProperty("loc", new ArraySchema().items(new Schema<>().anyOf(List.of(new StringSchema(),
-                        new IntegerSchema()))))
-                .addProperty("msg", new StringSchema())
-                .addProperty("input", new Schema<>().description("the value that was refused, when it is shown"))
-                .required(List.of("type", "loc", "msg"));
         return new OpenAPI()
                 .info(new Info().title("Waldiez Runner API").version("v1")
                         .description("Runs Waldiez flows. Compatible with the original waldiez-runner server (0.7.1); "
@@ -95,18 +88,33 @@ public class OpenApiConfig {
                 .components(new Components()
                         .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP)
                                 .scheme("bearer").bearerFormat("JWT")
-                                .description("access_token from POST /auth/token (client credentials)"))
-                        .addSchemas(ERROR, new ObjectSchema().addProperty("detail", new StringSchema())
-                                .required(List.of("detail")))
-                        .addSchemas("ValidationError", validationError)
-                        .addSchemas(VALIDATION, new ObjectSchema()
-                                .addProperty("detail", new ArraySchema().items(ref("ValidationError")))
-                                .required(List.of("detail"))));
+                                .description("access_token from POST /auth/token (client credentials)")));
+    }
+
+    /** The error bodies (added by the customizer: springdoc rebuilds the schemas it generates). */
+    private static void errorSchemas(Components components) {
+        Schema<?> validationError = new ObjectSchema()
+                .addProperty("type", new StringSchema())
+                .addProperty("loc", new ArraySchema().items(new Schema<>().anyOf(List.of(new StringSchema(),
+                        new IntegerSchema()))))
+                .addProperty("msg", new StringSchema())
+                .addProperty("input", new Schema<>().description("the value that was refused, when it is shown"))
+                .required(List.of("type", "loc", "msg"));
+        components.addSchemas(ERROR, new ObjectSchema().addProperty("detail", new StringSchema())
+                        .required(List.of("detail")))
+                .addSchemas("ValidationError", validationError)
+                .addSchemas(VALIDATION, new ObjectSchema()
+                        .addProperty("detail", new ArraySchema().items(ref("ValidationError")))
+                        .required(List.of("detail")));
     }
 
     @Bean
     OpenApiCustomizer errorsSecurityAndNulls() {
         return openApi -> {
+            if (openApi.getComponents() == null) {
+                openApi.setComponents(new Components());
+            }
+            errorSchemas(openApi.getComponents());
             if (openApi.getPaths() != null) {
                 openApi.getPaths().forEach((path, item) -> item.readOperationsMap()
                         .forEach((method, op) -> describe(path, method, op)));
@@ -166,8 +174,12 @@ public class OpenApiConfig {
             responses.put("200", new ApiResponse().description("the task as a zip").content(new Content()
                     .addMediaType("application/zip", new MediaType().schema(new StringSchema().format("binary")))));
         } else if (path.endsWith("/stream")) {
+            // One event: "event" is the frame type, "data" the frame's JSON, "id" the stream id (output only).
+            Schema<?> event = new ObjectSchema().addProperty("event", new StringSchema())
+                    .addProperty("data", new StringSchema()).addProperty("id", new StringSchema())
+                    .required(List.of("event", "data"));
             responses.put("200", new ApiResponse().description("server-sent events until the final status")
-                    .content(new Content().addMediaType("text/event-stream", new MediaType().schema(new StringSchema()))));
+                    .content(new Content().addMediaType("text/event-stream", new MediaType().schema(event))));
         } else if (ok != null && (ok.getContent() == null || ok.getContent().isEmpty())) {
             responses.remove("200");
             responses.put("204", new ApiResponse().description("No Content"));
