@@ -6,17 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.waldiez.runner.server.auth.Audiences;
 import io.waldiez.runner.server.support.ApiServerIntegrationTest;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.waldiez.runner.server.support.ScriptRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,15 +24,9 @@ import org.slf4j.LoggerFactory;
 class OpenApiContractTest extends ApiServerIntegrationTest {
 
     private static final Logger log = LoggerFactory.getLogger(OpenApiContractTest.class);
-    private static final Pattern CLOSING = Pattern.compile("^(\\d+) passed, (\\d+) failed$");
 
     /** Reports and logs stay in target/ for a look after a failure. */
     private final Path work = Path.of("target", "contract-tests").toAbsolutePath();
-
-    private static Path repoRoot() {
-        String root = System.getProperty("waldiez.repo.root");
-        return (root == null || root.isBlank() ? Path.of("..") : Path.of(root)).toAbsolutePath().normalize();
-    }
 
     private static Path venvPython() {
         Path python = repoRoot().resolve("contract-tests/.venv/bin/python");
@@ -107,46 +95,8 @@ class OpenApiContractTest extends ApiServerIntegrationTest {
 
     /** Runs a contract script; its closing line must report no failure and at least {@code minPassed}. */
     private void runScript(List<String> cmd, int timeoutSeconds, int minPassed) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(cmd).directory(repoRoot().toFile()).redirectErrorStream(true);
-        builder.environment().put("PYTHONUNBUFFERED", "1");
-        builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
-        long started = System.nanoTime();
-        Process process = builder.start();
-        List<String> lines = new ArrayList<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (lines) {
-                        lines.add(line);
-                    }
-                    log.info("{}", line);
-                }
-            } catch (IOException e) {
-                log.warn("reading the contract script output failed", e);
-            }
-        }, "contract-output");
-        pump.setDaemon(true);
-        pump.start();
-        boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-        pump.join(5_000);
-        List<String> out;
-        synchronized (lines) {
-            out = List.copyOf(lines);
-        }
-        String tail = String.join("\n", out.subList(Math.max(0, out.size() - 60), out.size()));
-        log.info("{} took {} s", cmd.get(2), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
-        assertThat(finished).as("finished within %s s:\n%s", timeoutSeconds, tail).isTrue();
-        String closing = out.isEmpty() ? "" : out.get(out.size() - 1).strip();
-        Matcher m = CLOSING.matcher(closing);
-        assertThat(m.matches()).as("closing line; output ends with:\n%s", tail).isTrue();
-        assertThat(Integer.parseInt(m.group(2))).as("failed checks:\n%s", tail).isZero();
-        assertThat(Integer.parseInt(m.group(1))).as("passed checks").isGreaterThanOrEqualTo(minPassed);
-        assertThat(process.exitValue()).isZero();
+        ScriptRun run = ScriptRun.run(cmd, repoRoot(), Duration.ofSeconds(timeoutSeconds), log);
+        log.info("{} took {} s", cmd.get(2), run.seconds());
+        run.assertPassed(minPassed);
     }
 }
