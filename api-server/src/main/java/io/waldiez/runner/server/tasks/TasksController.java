@@ -101,10 +101,12 @@ public class TasksController {
         return TaskResponse.of(t);
     }
 
-    @Operation(summary = "Upload a flow for a later create with filename=<name>")
+    @Operation(summary = "Upload a flow for a later create with filename=<name>",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = UploadForm.class))))
     @PostMapping("/upload")
     public ResponseEntity<Void> upload(
-            @RequestPart(name = "file", required = false) MultipartFile file,
+            @Parameter(hidden = true) @RequestPart(name = "file", required = false) MultipartFile file,
             @AuthenticationPrincipal AuthenticatedClient caller) {
         caller.requireAudience(Audiences.TASKS_API);
         if (file == null) {
@@ -113,6 +115,12 @@ public class TasksController {
         }
         tasks.upload(caller, file);
         return ResponseEntity.noContent().build();
+    }
+
+    /** The upload form as OpenAPI shows it. */
+    @Schema(name = "UploadForm", requiredProperties = "file")
+    record UploadForm(@Schema(type = "string", format = "binary", description = "the .waldiez flow (at most 5 MiB)")
+            @com.fasterxml.jackson.annotation.JsonProperty("file") byte[] file) {
     }
 
     @Operation(summary = "Count your tasks")
