@@ -63,7 +63,9 @@ def main() -> int:
         if bearer:
             cmd += ["--header", f"Authorization: Bearer {bearer}"]
         started = time.monotonic()
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds * a.time_scale * 6 + 120)
+        # cwd: schemathesis keeps a cache (.schemathesis/) in its working directory
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds * a.time_scale * 6 + 120,
+                              cwd=workdir)
         took = time.monotonic() - started
         output = done.stdout + done.stderr
         (workdir / f"schemathesis-{name}.log").write_text(output)
