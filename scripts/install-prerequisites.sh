@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what the build and tests need beyond Java, Maven and Python:
-# the Debian redis-server binary (Python runner tests start their own instance on a free port).
+# the Debian redis-server binary (Redis 7: the embedded default runs it, and the Python runner
+# tests start their own instance on a free port) and bubblewrap, the local runs' sandbox.
 # As root it installs what is missing with apt; otherwise it says what to install.
 set -euo pipefail
 
@@ -9,6 +10,8 @@ command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v python3 >/dev/null || missing+=(python3)
 command -v redis-server >/dev/null || missing+=(redis-server)
+# Local runs are sandboxed with bubblewrap (docs/security.md).
+command -v bwrap >/dev/null || missing+=(bubblewrap)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -136,7 +136,7 @@ is always included so tasks it creates can start.
 {{- if .Values.postgresql.enabled }}{{ .Values.postgresql.username }}{{ else }}{{ .Values.externalDatabase.username }}{{ end }}
 {{- end }}
 
-{{/* Secret + key holding the full Redis URL (password included). Same name in every task namespace. */}}
+{{/* Secret holding the servers' full Redis URLs (users and passwords included), in the release namespace. */}}
 {{- define "waldiez.redis.secretName" -}}
 {{- if .Values.redis.enabled }}
 {{- default (include "waldiez.redis.fullname" .) .Values.redis.auth.existingSecret }}
@@ -147,6 +147,11 @@ is always included so tasks it creates can start.
 
 {{- define "waldiez.redis.urlKey" -}}
 {{- if .Values.redis.enabled }}{{ .Values.redis.auth.urlKey }}{{ else }}{{ .Values.externalRedis.urlKey }}{{ end }}
+{{- end }}
+
+{{/* Key of the operator's Redis URL (its user creates the runs' users) in the same Secret. */}}
+{{- define "waldiez.redis.operatorUrlKey" -}}
+{{- if .Values.redis.enabled }}{{ .Values.redis.auth.operatorUrlKey }}{{ else }}{{ default .Values.externalRedis.urlKey .Values.externalRedis.operatorUrlKey }}{{ end }}
 {{- end }}
 
 {{/*

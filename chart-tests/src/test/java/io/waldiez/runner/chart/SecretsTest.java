@@ -58,7 +58,7 @@ class SecretsTest {
         for (Secret secret : rendered.all(Secret.class)) {
             decoded(secret).values().forEach(secretValues::add);
         }
-        // The Redis URL carries the password; the password alone must not leak either.
+        // The Redis URLs carry the passwords; a password alone must not leak either.
         Set<String> needles = new HashSet<>(secretValues);
         secretValues.forEach(v -> {
             var m = Pattern.compile("://[^:@/]*:([^@/]+)@").matcher(v);
@@ -129,12 +129,16 @@ class SecretsTest {
         // The first clients-api client: readable with kubectl, in the API server's id format.
         assertThat(firstValues.get(FULLNAME + "-auth").get("clients-api-client-id")).matches("[0-9a-f]{32}");
         assertThat(firstValues.get(FULLNAME + "-auth").get("clients-api-client-secret")).hasSize(64);
-        String redisUrl = firstValues.get(FULLNAME + "-redis").get("redis-url");
-        assertThat(redisUrl).startsWith("redis://:" + firstValues.get(FULLNAME + "-redis").get("redis-password") + "@"
-                + FULLNAME + "-redis." + NAMESPACE + ".svc:6379");
-        // Task pods read the Redis URL from a Secret in their own namespace: same name, same URL.
+        // The API server and the operator each log in to Redis as their own user.
+        Map<String, String> redis = firstValues.get(FULLNAME + "-redis");
+        String address = "@" + FULLNAME + "-redis." + NAMESPACE + ".svc:6379/0";
+        assertThat(redis.get("redis-url")).isEqualTo("redis://api-server:" + redis.get("redis-password") + address);
+        assertThat(redis.get("redis-operator-url"))
+                .isEqualTo("redis://operator:" + redis.get("redis-operator-password") + address);
+        assertThat(redis.get("redis-password")).isNotEqualTo(redis.get("redis-operator-password"));
+        // Task namespaces get no copy of any Redis credential: each run gets its own user from the operator.
         for (String ns : List.of("team-a", "team-b")) {
-            assertThat(decoded(first.one(Secret.class, ns, FULLNAME + "-redis"))).containsExactly(Map.entry("redis-url", redisUrl));
+            assertThat(first.all(Secret.class).stream().filter(x -> ns.equals(x.getMetadata().getNamespace()))).isEmpty();
         }
 
         // A fresh install generates new values...
@@ -148,7 +152,6 @@ class SecretsTest {
         for (String name : generated) {
             assertThat(decoded(upgrade.one(Secret.class, NAMESPACE, name))).as(name).isEqualTo(firstValues.get(name));
         }
-        assertThat(decoded(upgrade.one(Secret.class, "team-b", FULLNAME + "-redis"))).containsEntry("redis-url", redisUrl);
         assertThat(FakeKubernetesApi.get().requests())
                 .contains("GET /api/v1/namespaces/" + NAMESPACE + "/secrets/" + FULLNAME + "-auth");
     }
@@ -178,11 +181,7 @@ class SecretsTest {
         Deployment operator = rendered.one(Deployment.class, FULLNAME + "-operator");
         Map<String, EnvVar> operatorEnv = new HashMap<>();
         operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> operatorEnv.put(e.getName(), e));
-        assertSecretRef(operatorEnv.get("WALDIEZ_OPERATOR_REDIS_URL"), "waldiez-redis", "url");
-        Map<String, String> operatorSettings = rendered.one(ConfigMap.class, FULLNAME + "-operator").getData();
-        assertThat(operatorSettings)
-                .containsEntry("WALDIEZ_OPERATOR_REDIS_SECRET_NAME", "waldiez-redis")
-                .containsEntry("WALDIEZ_OPERATOR_REDIS_SECRET_KEY", "url");
+        assertSecretRef(operatorEnv.get("WALDIEZ_OPERATOR_REDIS_URL"), "waldiez-redis", "operator-url");
     }
 
     private static void assertSecretRef(EnvVar env, String name, String key) {

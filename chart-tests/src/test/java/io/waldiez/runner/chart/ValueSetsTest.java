@@ -3,7 +3,6 @@ package io.waldiez.runner.chart;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -90,8 +89,8 @@ class ValueSetsTest {
                 // Unset means every namespace (an empty string could bind as one namespace named "").
                 .doesNotContainKey("WALDIEZ_OPERATOR_WATCH_NAMESPACES")
                 .containsEntry("WALDIEZ_OPERATOR_LEADER_ELECTION_ENABLED", "false")
-                .containsEntry("WALDIEZ_OPERATOR_REDIS_SECRET_NAME", FULLNAME + "-redis")
-                .containsEntry("WALDIEZ_OPERATOR_REDIS_SECRET_KEY", "redis-url");
+                // task pods get the Redis address from the operator's URL, without its credentials
+                .doesNotContainKey("WALDIEZ_OPERATOR_REDIS_SECRET_NAME");
     }
 
     @Test
@@ -116,7 +115,6 @@ class ValueSetsTest {
                 .containsEntry("WALDIEZ_CORS_ALLOWED_ORIGINS", "https://studio.example.com");
         for (String ns : List.of("team-a", "team-b")) {
             rendered.one(Role.class, ns, FULLNAME + "-operator");
-            rendered.one(Secret.class, ns, FULLNAME + "-redis");
             rendered.one(NetworkPolicy.class, ns, FULLNAME + "-tasks");
         }
         // The release namespace runs the servers, not tasks.

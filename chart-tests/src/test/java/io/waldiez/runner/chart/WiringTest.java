@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static io.waldiez.runner.chart.ChartFixture.FULLNAME;
+import static io.waldiez.runner.chart.ChartFixture.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every name one rendered object uses to find another resolves, so a renamed key cannot break an install silently. */
@@ -92,24 +93,25 @@ class WiringTest {
 
     @ParameterizedTest(name = "{0}")
     @FieldSource("io.waldiez.runner.chart.ChartFixture#VALUE_SETS")
-    void everyTaskNamespaceHasTheRedisSecretTheOperatorMountsIntoTaskPods(String valueSet) {
+    void theOperatorLogsInToRedisAsItsOwnUserAndTaskNamespacesGetNoRedisCredentials(String valueSet) {
         ChartFixture.Rendered rendered = ChartFixture.render(valueSet);
-        Map<String, String> operator = rendered.one(ConfigMap.class, FULLNAME + "-operator").getData();
-        String name = operator.get("WALDIEZ_OPERATOR_REDIS_SECRET_NAME");
-        String key = operator.get("WALDIEZ_OPERATOR_REDIS_SECRET_KEY");
-
-        // The task NetworkPolicies mark the task namespaces the chart prepares.
+        EnvVar operatorUrl = rendered.one(Deployment.class, FULLNAME + "-operator").getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals("WALDIEZ_OPERATOR_REDIS_URL"))
+                .findFirst().orElseThrow();
+        String name = operatorUrl.getValueFrom().getSecretKeyRef().getName();
+        String key = operatorUrl.getValueFrom().getSecretKeyRef().getKey();
+        Optional<Secret> source = secret(rendered, NAMESPACE, name);
+        if (PROVIDED_SECRETS.contains(name)) {
+            assertThat(source).as("a provided Secret is never rendered").isEmpty();
+        } else {
+            assertThat(source).as("Secret %s", name).isPresent();
+            assertThat(hasKey(source.get(), key)).as("Secret %s has key %s", name, key).isTrue();
+        }
+        // Each run gets its own Redis user and Secret from the operator; the chart copies none into task namespaces.
         List<String> taskNamespaces = ValueSetsTest.taskPolicies(rendered).stream()
-                .map(p -> p.getMetadata().getNamespace()).toList();
-        assertThat(taskNamespaces).isNotEmpty();
+                .map(p -> p.getMetadata().getNamespace()).filter(ns -> !ns.equals(NAMESPACE)).toList();
         for (String ns : taskNamespaces) {
-            Optional<Secret> target = secret(rendered, ns, name);
-            if (PROVIDED_SECRETS.contains(name)) {
-                assertThat(target).as("a provided Secret is never rendered").isEmpty();
-            } else {
-                assertThat(target).as("Secret %s in task namespace %s", name, ns).isPresent();
-                assertThat(hasKey(target.get(), key)).as("Secret %s/%s has key %s", ns, name, key).isTrue();
-            }
+            assertThat(rendered.all(Secret.class)).noneMatch(x -> ns.equals(x.getMetadata().getNamespace()));
         }
     }
 

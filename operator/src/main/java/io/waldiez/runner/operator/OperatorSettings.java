@@ -12,10 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param defaultImage        runner image for tasks that set none
  * @param watchNamespaces     namespaces to watch; empty means all
- * @param redisSecretName     Secret (in each task's namespace) holding the runner's Redis URL
- * @param redisSecretKey      key of that Secret; becomes the runner's WALDIEZ_REDIS_URL by reference
- * @param redisUrl            Redis URL of the operator itself (for the status stream and cancel); from a
- *                            Secret through the environment in the chart, never logged
+ * @param redisUrl            Redis URL of the operator itself (hint stream, cancel, per-run ACL users: its
+ *                            user needs the {@code acl} commands); from a Secret through the environment in
+ *                            the chart, never logged
+ * @param runnerRedisUrl      Redis URL task pods connect to, without credentials (each run has its own user,
+ *                            docs/security.md); empty means {@code redisUrl} without its user and password
  * @param consumerName        consumer name in the {@code operator} group; stable across restarts so that
  *                            entries not yet acknowledged are read again
  * @param cancelGrace         time between the cancel message and deleting the Job
@@ -32,9 +33,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record OperatorSettings(
         @DefaultValue("waldiez/runner:latest") String defaultImage,
         @DefaultValue List<String> watchNamespaces,
-        @DefaultValue("waldiez-redis") String redisSecretName,
-        @DefaultValue("url") String redisSecretKey,
         @DefaultValue("redis://localhost:6379") String redisUrl,
+        @DefaultValue("") String runnerRedisUrl,
         @DefaultValue("operator") String consumerName,
         @DefaultValue("10s") Duration cancelGrace,
         @DefaultValue("7d") Duration maxTtl,
@@ -43,6 +43,29 @@ public record OperatorSettings(
         @DefaultValue("10") int reconcileThreads,
         @DefaultValue LeaderElection leaderElection,
         @DefaultValue TaskWorkdir taskWorkdir) {
+
+    public OperatorSettings {
+        if (runnerRedisUrl == null || runnerRedisUrl.isBlank()) {
+            runnerRedisUrl = withoutCredentials(redisUrl);
+        }
+        if (!withoutCredentials(runnerRedisUrl).equals(runnerRedisUrl)) {
+            throw new IllegalArgumentException("waldiez.operator.runner-redis-url must not hold credentials: "
+                    + "each run gets its own Redis user");
+        }
+    }
+
+    /** {@code url} without the user and password of its authority. */
+    static String withoutCredentials(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return url;
+        }
+        int start = scheme + 3;
+        int slash = url.indexOf('/', start);
+        int end = slash < 0 ? url.length() : slash;
+        int at = url.lastIndexOf('@', end - 1);
+        return at < start ? url : url.substring(0, start) + url.substring(at + 1);
+    }
 
     /**
      * @param enabled        take a Lease before reconciling (required for more than one replica)
@@ -96,28 +119,28 @@ public record OperatorSettings(
 
     /** Settings for tests and for code that builds them by hand. */
     public static OperatorSettings defaults(String redisUrl) {
-        return new OperatorSettings("waldiez/runner:latest", List.of(), "waldiez-redis", "url", redisUrl, "operator",
+        return new OperatorSettings("waldiez/runner:latest", List.of(), redisUrl, "", "operator",
                 Duration.ofSeconds(10), Duration.ofDays(7), Duration.ofDays(1), Duration.ofSeconds(60), 10,
                 new LeaderElection(false, "waldiez-operator-lease", null), new TaskWorkdir(TaskWorkdir.MEMORY, "256Mi"));
     }
 
     public OperatorSettings withCancelGrace(Duration grace) {
-        return new OperatorSettings(defaultImage, watchNamespaces, redisSecretName, redisSecretKey, redisUrl, consumerName,
+        return new OperatorSettings(defaultImage, watchNamespaces, redisUrl, runnerRedisUrl, consumerName,
                 grace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir);
     }
 
     public OperatorSettings withArchiveWait(Duration wait) {
-        return new OperatorSettings(defaultImage, watchNamespaces, redisSecretName, redisSecretKey, redisUrl, consumerName,
+        return new OperatorSettings(defaultImage, watchNamespaces, redisUrl, runnerRedisUrl, consumerName,
                 cancelGrace, maxTtl, wait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir);
     }
 
     public OperatorSettings withTaskWorkdir(TaskWorkdir workdir) {
-        return new OperatorSettings(defaultImage, watchNamespaces, redisSecretName, redisSecretKey, redisUrl, consumerName,
+        return new OperatorSettings(defaultImage, watchNamespaces, redisUrl, runnerRedisUrl, consumerName,
                 cancelGrace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, workdir);
     }
 
     public OperatorSettings withWatchNamespaces(List<String> namespaces) {
-        return new OperatorSettings(defaultImage, namespaces, redisSecretName, redisSecretKey, redisUrl, consumerName,
+        return new OperatorSettings(defaultImage, namespaces, redisUrl, runnerRedisUrl, consumerName,
                 cancelGrace, maxTtl, archiveWait, unknownTaskAckAfter, reconcileThreads, leaderElection, taskWorkdir);
     }
 
@@ -125,7 +148,7 @@ public record OperatorSettings(
     public String toString() {
         // redisUrl may carry a password: never print it
         return "OperatorSettings[defaultImage=" + defaultImage + ", watchNamespaces=" + watchNamespaces
-                + ", redisSecret=" + redisSecretName + "/" + redisSecretKey + ", cancelGrace=" + cancelGrace
+                + ", cancelGrace=" + cancelGrace
                 + ", maxTtl=" + maxTtl + ", archiveWait=" + archiveWait + ", leaderElection=" + leaderElection
                 + ", taskWorkdir=" + taskWorkdir + "]";
     }

@@ -22,8 +22,6 @@ import io.waldiez.runner.protocol.StatusEntry;
 import io.waldiez.runner.protocol.StreamKeys;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,11 +31,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * JOSDK event source on the global runner status stream {@code task-status}, read with the
- * consumer group {@code operator}. Each entry updates an in-memory latest-status cache keyed by
- * task id and triggers a reconcile of its WaldiezTask. Entries are acknowledged only by
- * {@link #acknowledge} after the reconciler recorded their effect, so an entry published while the
- * operator is down, or read but not yet recorded when it stopped, is processed after a restart.
+ * JOSDK event source on the global hint stream {@code task-status}, read with the consumer group
+ * {@code operator}. A hint only names a task (any run may write any hint, protocol v2): the runner's
+ * statuses are read from that task's own stream {@code task:<id>:status}, from where the last read
+ * stopped, into an in-memory state per task, and a reconcile of its WaldiezTask is triggered. Every
+ * reconcile reads the task's stream again too ({@link #getSecondaryResources}), so a lost hint only
+ * delays a transition. Hints are acknowledged only by {@link #acknowledge} after the reconciler
+ * recorded their effect, so a hint published while the operator is down is processed after a restart.
+ * Every {@link #SWEEP} it also removes the Redis users of runs whose task is gone.
  */
 public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, WaldiezTask> {
 
@@ -46,12 +47,15 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
     public static final String TASK_ID_INDEX = "waldiez-task-id";
     private static final Logger log = LoggerFactory.getLogger(RunnerStatusEventSource.class);
     private static final Duration PENDING_RESCAN = Duration.ofSeconds(2);
+    static final Duration SWEEP = Duration.ofMinutes(5);
+    private static final int PAGE = 100;
 
     private final RedisClient redis;
     private final ProtocolCodec codec;
     private final String consumerName;
     private final Duration unknownTaskAckAfter;
     private final IndexedResourceCache<WaldiezTask> primaries;
+    private final RunRedisCredentials credentials;
     private final Map<String, RunnerState> states = new ConcurrentHashMap<>();
 
     private volatile boolean reading;
@@ -62,13 +66,14 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
     private StatefulRedisConnection<String, String> commandConnection;
 
     public RunnerStatusEventSource(RedisClient redis, ProtocolCodec codec, OperatorSettings settings,
-                                   IndexedResourceCache<WaldiezTask> primaries) {
+                                   IndexedResourceCache<WaldiezTask> primaries, RunRedisCredentials credentials) {
         super(RunnerState.class, "runner-status");
         this.redis = redis;
         this.codec = codec;
         this.consumerName = settings.consumerName();
         this.unknownTaskAckAfter = settings.unknownTaskAckAfter();
         this.primaries = primaries;
+        this.credentials = credentials;
     }
 
     @Override
@@ -124,7 +129,7 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
         if (!StreamKeys.isValidTaskId(taskId)) {
             return Set.of();
         }
-        RunnerState state = states.computeIfAbsent(taskId, this::loadFromTaskStream);
+        RunnerState state = states.compute(taskId, (id, s) -> readOwnStream(s == null ? RunnerState.empty(id) : s));
         return state.latest() == null && state.unacked().isEmpty() ? Set.of() : Set.of(state);
     }
 
@@ -159,35 +164,44 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
         states.computeIfPresent(taskId, (id, s) -> s.unacked().isEmpty() ? null : s);
     }
 
-    /**
-     * After a restart the cache is empty although the runner may be waiting for input: the newest
-     * status in the task's own stream is the runner's current state.
-     */
-    private RunnerState loadFromTaskStream(String taskId) {
-        RunnerState state = RunnerState.empty(taskId);
+    /** Reads the task's own status stream after the state's cursor: the only place its statuses are trusted from. */
+    private RunnerState readOwnStream(RunnerState state) {
+        String taskId = state.taskId();
+        RunnerState current = state;
         try {
-            List<StreamMessage<String, String>> newestFirst = commandConnection.sync()
-                    .xrevrange(StreamKeys.status(taskId), Range.create("-", "+"), Limit.from(50));
-            List<StreamMessage<String, String>> oldestFirst = new ArrayList<>(newestFirst);
-            Collections.reverse(oldestFirst);
-            for (StreamMessage<String, String> m : oldestFirst) {
-                Optional<StatusEntry> entry = codec.decodeStatus(m.getId(), m.getBody());
-                if (entry.isPresent()) {
-                    state = state.with(entry.get(), null);
+            for (;;) {
+                List<StreamMessage<String, String>> page = commandConnection.sync().xrange(StreamKeys.status(taskId),
+                        Range.create(current.cursor(), "+"), Limit.from(PAGE + 1));
+                int fresh = 0;
+                for (StreamMessage<String, String> m : page) {
+                    if (m.getId().equals(current.cursor())) {
+                        continue;
+                    }
+                    fresh++;
+                    Optional<StatusEntry> entry = codec.decodeOwnStatus(taskId, m.getId(), m.getBody());
+                    current = entry.isPresent() ? current.with(entry.get()) : current.skipped(m.getId());
+                }
+                if (fresh < PAGE) {
+                    return current;
                 }
             }
         } catch (RuntimeException e) {
             log.warn("could not read {}: {}", StreamKeys.status(taskId), e.getMessage());
+            return current;
         }
-        return state;
     }
 
     private void readLoop() {
         RedisCommands<String, String> redisSync = blockingConnection.sync();
         Consumer<String> consumer = Consumer.from(GROUP, consumerName);
         Instant nextPendingScan = Instant.EPOCH;
+        Instant nextSweep = Instant.now().plus(SWEEP); // the primary cache fills after start
         while (reading) {
             try {
+                if (Instant.now().isAfter(nextSweep)) {
+                    credentials.sweep(primaries);
+                    nextSweep = Instant.now().plus(SWEEP);
+                }
                 if (Instant.now().isAfter(nextPendingScan)) {
                     // our own delivered-but-unacknowledged entries: after a restart, or waiting for their task
                     handle(redisSync.xreadgroup(consumer, XReadArgs.Builder.count(200),
@@ -209,14 +223,14 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
 
     private void handle(List<StreamMessage<String, String>> messages, boolean replay) {
         for (StreamMessage<String, String> m : messages) {
-            Optional<StatusEntry> decoded = codec.decodeStatus(m.getId(), m.getBody());
-            if (decoded.isEmpty()) {
-                log.warn("ignoring malformed entry {} in {}", m.getId(), StreamKeys.GLOBAL_STATUS);
+            Optional<String> hinted = codec.decodeHint(m.getBody());
+            if (hinted.isEmpty()) {
+                log.warn("ignoring malformed hint {} in {}", m.getId(), StreamKeys.GLOBAL_STATUS);
                 commandConnection.sync().xack(StreamKeys.GLOBAL_STATUS, GROUP, m.getId());
                 continue;
             }
-            StatusEntry entry = decoded.get();
-            List<WaldiezTask> tasks = primaries.byIndex(TASK_ID_INDEX, entry.taskId());
+            String taskId = hinted.get();
+            List<WaldiezTask> tasks = primaries.byIndex(TASK_ID_INDEX, taskId);
             if (tasks.isEmpty()) {
                 // maybe not in the informer cache yet, or another operator's task: keep it a while
                 if (age(m.getId(), startedAt).compareTo(unknownTaskAckAfter) > 0) {
@@ -229,14 +243,14 @@ public class RunnerStatusEventSource extends AbstractEventSource<RunnerState, Wa
                 commandConnection.sync().xack(StreamKeys.GLOBAL_STATUS, GROUP, m.getId());
                 continue;
             }
-            RunnerState before = states.get(entry.taskId());
+            RunnerState before = states.get(taskId);
             if (replay && before != null && before.unacked().contains(m.getId())) {
                 continue; // already handed over, the reconciler has not recorded it yet
             }
-            states.compute(entry.taskId(), (id, s) -> (s == null ? RunnerState.empty(id) : s).with(entry, m.getId()));
+            states.compute(taskId, (id, s) -> readOwnStream(s == null ? RunnerState.empty(id) : s).withHint(m.getId()));
             for (WaldiezTask task : tasks) {
                 try (TaskLog ignored = TaskLog.open(task)) {
-                    log.debug("runner status {} ({})", entry.status(), m.getId());
+                    log.debug("runner hint {} ({})", m.getBody().get("status"), m.getId());
                 }
                 getEventHandler().handleEvent(new Event(ResourceID.fromResource(task)));
             }

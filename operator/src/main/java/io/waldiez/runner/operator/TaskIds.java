@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 
-/** Task ids and the deterministic names of a task's Job and ConfigMap. */
+/** Task ids and the deterministic names of a task's Job, ConfigMap and Secret. */
 public final class TaskIds {
 
     /** Key of the flow in the operator's ConfigMap; the runner reads it at {@link #FLOW_PATH}. */
@@ -33,6 +33,11 @@ public final class TaskIds {
 
     public static String flowConfigMapName(WaldiezTask task) {
         return boundedName("wt-" + task.getMetadata().getName() + "-flow");
+    }
+
+    /** The task's own Secret: its run's Redis user and password (protocol v2, docs/security.md). */
+    public static String runRedisSecretName(WaldiezTask task) {
+        return boundedName("wt-" + task.getMetadata().getName() + "-redis");
     }
 
     /** Kubernetes names of at most 63 characters; longer ones keep a prefix and a hash, so they stay unique. */

@@ -24,6 +24,7 @@ import io.waldiez.runner.crd.Labels;
 import io.waldiez.runner.crd.WaldiezTask;
 import io.waldiez.runner.crd.WaldiezTaskSpec;
 import io.waldiez.runner.protocol.ExitCodes;
+import io.waldiez.runner.protocol.TaskAcl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,8 +75,11 @@ public class TaskJobDependent extends KubernetesDependentResource<Job, WaldiezTa
         env.add(new EnvVar("WALDIEZ_TASK_ID", TaskIds.of(task), null));
         env.add(new EnvVar("WALDIEZ_FLOW_PATH", TaskIds.FLOW_PATH, null));
         env.add(new EnvVar("WALDIEZ_INPUT_TIMEOUT", Integer.toString(spec.inputTimeoutOrDefault()), null));
-        env.add(new EnvVarBuilder().withName("WALDIEZ_REDIS_URL").withNewValueFrom().withNewSecretKeyRef()
-                .withName(settings.redisSecretName()).withKey(settings.redisSecretKey()).endSecretKeyRef()
+        // The run's own Redis user (protocol v2): its password only by reference to the task's own Secret.
+        env.add(new EnvVar("WALDIEZ_REDIS_URL", settings.runnerRedisUrl(), null));
+        env.add(new EnvVar("WALDIEZ_REDIS_USERNAME", TaskAcl.userName(TaskIds.of(task)), null));
+        env.add(new EnvVarBuilder().withName("WALDIEZ_REDIS_PASSWORD").withNewValueFrom().withNewSecretKeyRef()
+                .withName(TaskIds.runRedisSecretName(task)).withKey(RunRedisCredentials.PASSWORD_KEY).endSecretKeyRef()
                 .endValueFrom().build());
 
         return new JobBuilder()

@@ -55,12 +55,10 @@ class K3sLifecycleTest {
         client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
         // pods reach Redis on the Docker network; the operator (in this JVM) through the mapped port
         String redisIp = redis.getContainerInfo().getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
-        client.resource(new SecretBuilder().withNewMetadata().withName("waldiez-redis").withNamespace(NS).endMetadata()
-                .withStringData(Map.of("url", "redis://" + redisIp + ":6379/0")).build()).create();
         String redisUrl = "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379);
         redisClient = RedisClient.create(redisUrl);
-        operator = new OperatorHarness(client, new OperatorSettings(RUNNER_IMAGE, List.of(NS), "waldiez-redis", "url",
-                redisUrl, "operator", java.time.Duration.ofSeconds(5), java.time.Duration.ofDays(1),
+        operator = new OperatorHarness(client, new OperatorSettings(RUNNER_IMAGE, List.of(NS), redisUrl,
+                "redis://" + redisIp + ":6379/0", "operator", java.time.Duration.ofSeconds(5), java.time.Duration.ofDays(1),
                 java.time.Duration.ofHours(1), java.time.Duration.ofSeconds(60), 4,
                 new OperatorSettings.LeaderElection(false, "waldiez-operator-lease", null),
                 new OperatorSettings.TaskWorkdir(OperatorSettings.TaskWorkdir.MEMORY, "256Mi")));

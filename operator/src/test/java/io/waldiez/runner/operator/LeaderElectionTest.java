@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.waldiez.runner.crd.TaskPhase;
 import io.waldiez.runner.crd.rbac.KubernetesPermissions;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
@@ -35,15 +34,11 @@ class LeaderElectionTest {
                         .withVerbs(rule.verbs()).endResourceRule().endStatus().build())
                 .always();
         OperatorHarness.installCrd(client);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        RedisServer redis = new RedisServer(port);
-        redis.start();
+        int port = TestRedis.freePort();
+        RedisServer redis = TestRedis.start(port);
         OperatorSettings base = OperatorSettings.defaults("redis://127.0.0.1:" + port).withWatchNamespaces(List.of(NS));
-        OperatorSettings settings = new OperatorSettings(base.defaultImage(), base.watchNamespaces(), base.redisSecretName(),
-                base.redisSecretKey(), base.redisUrl(), base.consumerName(), base.cancelGrace(), base.maxTtl(),
+        OperatorSettings settings = new OperatorSettings(base.defaultImage(), base.watchNamespaces(), base.redisUrl(),
+                base.runnerRedisUrl(), base.consumerName(), base.cancelGrace(), base.maxTtl(),
                 base.archiveWait(), base.unknownTaskAckAfter(), base.reconcileThreads(),
                 new OperatorSettings.LeaderElection(true, "waldiez-operator-lease", NS), base.taskWorkdir());
         try (OperatorHarness operator = new OperatorHarness(client, settings)) {

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.lettuce.core.RedisClient;
 import io.waldiez.runner.crd.TaskPhase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -44,12 +43,8 @@ class OperatorApplicationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        redis = new RedisServer(port);
-        redis.start();
+        int port = TestRedis.freePort();
+        redis = TestRedis.start(port);
         registry.add("waldiez.operator.redis-url", () -> "redis://127.0.0.1:" + port);
         registry.add("waldiez.operator.watch-namespaces", () -> "app-test");
         registry.add("waldiez.operator.default-image", () -> "example.org/waldiez/runner:9");
@@ -82,7 +77,7 @@ class OperatorApplicationTest {
     void bindsSettingsReconcilesAndServesHealthAndMetrics() throws IOException {
         assertThat(settings.watchNamespaces()).isEqualTo(List.of("app-test"));
         assertThat(settings.cancelGrace()).hasSeconds(3);
-        assertThat(settings.redisSecretName()).isEqualTo("waldiez-redis");
+        assertThat(settings.runnerRedisUrl()).isEqualTo(settings.redisUrl()).doesNotContain("@");
         assertThat(settings.toString()).doesNotContain("redis://");
         assertThat(settings.taskWorkdir()).isEqualTo(new OperatorSettings.TaskWorkdir("Memory", "256Mi"));
 

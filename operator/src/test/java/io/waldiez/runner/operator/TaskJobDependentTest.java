@@ -76,9 +76,28 @@ class TaskJobDependentTest {
         assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("WALDIEZ_FLOW_PATH") && e.getValue().equals("/flow/flow.waldiez"));
         assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("WALDIEZ_INPUT_TIMEOUT") && e.getValue().equals("180"));
         assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("HOME") && e.getValue().equals("/work"));
-        EnvVar redis = c.getEnv().stream().filter(e -> e.getName().equals("WALDIEZ_REDIS_URL")).findFirst().orElseThrow();
-        assertThat(redis.getValue()).isNull();
-        assertThat(redis.getValueFrom().getSecretKeyRef().getName()).isEqualTo("waldiez-redis");
+        // Its own Redis user: the address without credentials, its user name, its password from its own Secret.
+        Map<String, EnvVar> byName = new java.util.HashMap<>();
+        c.getEnv().forEach(e -> byName.put(e.getName(), e)); // the last of each name wins, as in a pod
+        assertThat(byName.get("WALDIEZ_REDIS_URL").getValue()).isEqualTo("redis://x");
+        assertThat(byName.get("WALDIEZ_REDIS_USERNAME").getValue()).isEqualTo("task-abc123");
+        EnvVar password = byName.get("WALDIEZ_REDIS_PASSWORD");
+        assertThat(password.getValue()).isNull();
+        assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("wt-standup-redis");
+        assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+    }
+
+    @Test
+    void podsGetTheRedisAddressWithoutTheOperatorsCredentials() {
+        OperatorSettings settings = OperatorSettings.defaults("redis://operator:op-secret@redis.ns.svc:6379/0");
+        assertThat(settings.runnerRedisUrl()).isEqualTo("redis://redis.ns.svc:6379/0");
+        assertThat(OperatorSettings.defaults("rediss://:pw@h:6380").runnerRedisUrl()).isEqualTo("rediss://h:6380");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OperatorSettings("img", List.of(), "redis://h",
+                        "redis://u:p@h", "operator", java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(1),
+                        java.time.Duration.ofDays(1), java.time.Duration.ofSeconds(1), 1,
+                        new OperatorSettings.LeaderElection(false, "l", null),
+                        new OperatorSettings.TaskWorkdir("Memory", "256Mi")))
+                .hasMessageContaining("must not hold credentials");
     }
 
     @Test

@@ -19,7 +19,6 @@ import io.waldiez.runner.crd.WaldiezTaskStatus;
 import io.waldiez.runner.protocol.ProtocolCodec;
 import io.waldiez.runner.protocol.RunnerStatus;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,12 +50,8 @@ class TaskLifecycleMockTest {
 
     @BeforeAll
     static void startRedis() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        redisServer = new RedisServer(port);
-        redisServer.start();
+        int port = TestRedis.freePort();
+        redisServer = TestRedis.start(port);
         redisUrl = "redis://127.0.0.1:" + port;
     }
 
@@ -114,6 +109,96 @@ class TaskLifecycleMockTest {
                 .filter(e -> "ok".equals(e.getRegarding().getName())).toList();
         assertThat(events).extracting(e -> e.getReason()).contains("JobCreated", "Started", "InputRequested", "Completed");
         assertThat(events).allMatch(e -> TaskEvents.REPORTING_CONTROLLER.equals(e.getReportingController()));
+        // the mock accepts any name; a real API server refused "<task>." (issue 11, 5a)
+        assertThat(events).allSatisfy(e -> assertThat(KubernetesNames.isValidGenerateName(e.getMetadata().getGenerateName()))
+                .as("generateName %s", e.getMetadata().getGenerateName()).isTrue());
+    }
+
+    @Test
+    void eachRunGetsItsOwnRedisUserFromItsOwnSecretGoneWhenTheTaskEnds() {
+        scenarios.createTask("own", s -> s.setInputTimeoutSeconds(30));
+        String taskId = scenarios.awaitTaskId("own");
+        Job job = scenarios.awaitJob("own");
+        // The task's Secret, owned by it (so deleted with it), holds the password the pod gets by reference.
+        io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(NS).withName("wt-own-redis").get();
+        assertThat(secret.getMetadata().getOwnerReferences()).anyMatch(r -> Boolean.TRUE.equals(r.getController())
+                && r.getName().equals("own"));
+        String password = secret.getData() != null && secret.getData().get("password") != null
+                ? new String(java.util.Base64.getDecoder().decode(secret.getData().get("password")))
+                : secret.getStringData().get("password");
+        var env = job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+        assertThat(env).noneMatch(e -> e.getValue() != null && e.getValue().contains(password));
+        assertThat(env).anyMatch(e -> e.getName().equals("WALDIEZ_REDIS_URL") && !e.getValue().contains("@"));
+        // Its ACL user exists with that password (before the Job), and reaches its own keys only.
+        RedisClient runClient = RedisClient.create(io.lettuce.core.RedisURI.create(redisUrl));
+        try (StatefulRedisConnection<String, String> run = runClient.connect(io.lettuce.core.RedisURI.builder(
+                io.lettuce.core.RedisURI.create(redisUrl)).withAuthentication("task-" + taskId, password.toCharArray()).build())) {
+            run.sync().xadd(io.waldiez.runner.protocol.StreamKeys.output(taskId), Map.of("type", "print", "data", "hi"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.sync().xrange(
+                    io.waldiez.runner.protocol.StreamKeys.GLOBAL_STATUS, io.lettuce.core.Range.create("-", "+")))
+                    .hasMessageContaining("NOPERM");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.sync().keys("*")).hasMessageContaining("NOPERM");
+        } finally {
+            runClient.shutdown();
+        }
+        // A terminal phase deletes the user.
+        scenarios.createPod("own");
+        scenarios.jobStarted("own");
+        scenarios.runnerCompleted(taskId);
+        scenarios.podTerminated("own", 0, "Completed");
+        scenarios.jobSucceeded("own");
+        scenarios.awaitPhase("own", TaskPhase.Succeeded, "Completed");
+        await().atMost(TaskLifecycleScenarios.WAIT).until(() -> !redis.sync().aclUsers().contains("task-" + taskId));
+    }
+
+    /** The answer of a real API server when a ResourceQuota {@code count/jobs.batch=0} refuses the Job. */
+    private void refuseJobCreation(String task, int times) {
+        String job = TaskIds.boundedName("wt-" + task);
+        server.expect().post().withPath("/apis/batch/v1/namespaces/" + NS + "/jobs")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure").withCode(403)
+                        .withReason("Forbidden").withMessage("jobs.batch \"" + job + "\" is forbidden: exceeded quota: no-jobs,"
+                                + " requested: count/jobs.batch=1, used: count/jobs.batch=0, limited: count/jobs.batch=0")
+                        .build())
+                .times(times);
+    }
+
+    @Test
+    void aRefusedJobShowsTheApiReasonAndIsRetriedUntilCreated() {
+        refuseJobCreation("quota", 3);
+        scenarios.createTask("quota", s -> { });
+        WaldiezTaskStatus refused = scenarios.awaitPhase("quota", TaskPhase.Pending, "JobRefused");
+        assertThat(refused.getMessage()).contains("exceeded quota");
+        assertThat(refused.getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("JobCreated");
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("Forbidden");
+            assertThat(c.getMessage()).contains("exceeded quota");
+        });
+        var events = client.events().v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "quota".equals(e.getRegarding().getName())).toList();
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("JobRefused");
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getNote()).contains("exceeded quota");
+        });
+        // retried by the operator itself (backoff 1 s, 2 s, 4 s...), not by the next event or resync
+        scenarios.awaitJob("quota");
+        await().atMost(TaskLifecycleScenarios.WAIT).untilAsserted(() -> assertThat(scenarios.task("quota").getStatus()
+                .getConditions()).anySatisfy(c -> {
+                    assertThat(c.getType()).isEqualTo("JobCreated");
+                    assertThat(c.getStatus()).isEqualTo("True");
+                }));
+        assertThat(scenarios.task("quota").getStatus().getReason()).isEqualTo("JobCreated");
+    }
+
+    @Test
+    void aJobRefusedUntilThePendingDeadlineFailsTheTaskWithTheApiReason() {
+        refuseJobCreation("quota-deadline", 1000);
+        scenarios.createTask("quota-deadline", s -> s.setPendingDeadlineSeconds(4));
+        WaldiezTaskStatus s = scenarios.awaitPhase("quota-deadline", TaskPhase.Failed, "JobRefused");
+        assertThat(s.getMessage()).contains("Forbidden", "exceeded quota", "pendingDeadlineSeconds");
+        assertThat(s.getCompletionTime()).isNotNull();
+        assertThat(scenarios.job("quota-deadline")).isNull();
     }
 
     @Test

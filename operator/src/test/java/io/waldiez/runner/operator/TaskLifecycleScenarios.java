@@ -208,10 +208,10 @@ final class TaskLifecycleScenarios {
 
     // ---- the runner's side of Redis
 
+    /** As a runner writes it (protocol v2): the status on the task's own stream, then a hint. */
     void runnerStatus(String taskId, RunnerStatus status, JsonNode data) {
-        Map<String, String> entry = codec.encodeStatus(taskId, status, data);
-        redis.xadd(StreamKeys.status(taskId), entry);
-        redis.xadd(StreamKeys.GLOBAL_STATUS, entry);
+        redis.xadd(StreamKeys.status(taskId), codec.encodeStatus(taskId, status, data));
+        redis.xadd(StreamKeys.GLOBAL_STATUS, codec.encodeHint(taskId, status));
     }
 
     void runnerWaitingForInput(String taskId, String requestId) {

@@ -61,6 +61,15 @@ public final class ProtocolCodec {
         return m;
     }
 
+    /** The hint a runner adds to the global {@code task-status} stream after each status (tests, a Java runner). */
+    public Map<String, String> encodeHint(String taskId, RunnerStatus status) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("task_id", taskId);
+        m.put("status", status.name());
+        m.put("timestamp", Timestamps.nowString());
+        return m;
+    }
+
     /** Decodes a status entry; empty for control entries and for anything malformed. */
     public Optional<StatusEntry> decodeStatus(String streamId, Map<String, String> fields) {
         if (fields == null || !"status".equals(fields.get("kind"))) {
@@ -81,6 +90,24 @@ public final class ProtocolCodec {
             }
         }
         return Optional.of(new StatusEntry(streamId, taskId, status, data, parseLong(fields.get("timestamp"))));
+    }
+
+    /**
+     * Decodes an entry of {@code task:<taskId>:status}: a status of that task, or empty. The stream
+     * is the authority (only that task's run and the supervisors can write it), so an entry naming
+     * another task is malformed, whatever it claims.
+     */
+    public Optional<StatusEntry> decodeOwnStatus(String taskId, String streamId, Map<String, String> fields) {
+        return decodeStatus(streamId, fields).filter(s -> s.taskId().equals(taskId));
+    }
+
+    /**
+     * The task a hint in the global {@code task-status} stream points at, if it names a valid one.
+     * Nothing else of a hint is trusted: any run may write any hint.
+     */
+    public Optional<String> decodeHint(Map<String, String> fields) {
+        String taskId = fields == null ? null : fields.get("task_id");
+        return StreamKeys.isValidTaskId(taskId) ? Optional.of(taskId) : Optional.empty();
     }
 
     /** Decodes a control entry; empty for status entries and for anything malformed. */

@@ -473,9 +473,8 @@ class KubernetesLauncherTest extends ApiServerIntegrationTest {
     // The runner's side of Redis.
 
     private void runnerStatus(String taskId, RunnerStatus status, JsonNode data) {
-        Map<String, String> entry = codec.encodeStatus(taskId, status, data);
-        redis.sync().xadd(StreamKeys.status(taskId), entry);
-        redis.sync().xadd(StreamKeys.GLOBAL_STATUS, entry);
+        redis.sync().xadd(StreamKeys.status(taskId), codec.encodeStatus(taskId, status, data));
+        redis.sync().xadd(StreamKeys.GLOBAL_STATUS, codec.encodeHint(taskId, status));
     }
 
     private void print(String taskId, String data) {

@@ -12,16 +12,26 @@ import org.junit.jupiter.api.Test;
 class KubernetesPermissionsTest {
 
     @Test
-    void noWildcardsAndNoSecretAccessForTheOperator() {
+    void noWildcardsAndTheOperatorCannotEnumerateSecrets() {
         for (PolicyRule rule : KubernetesPermissions.operator(true)) {
             assertThat(rule.verbs()).doesNotContain("*");
-            assertThat(rule.resources()).doesNotContain("*", "secrets");
+            assertThat(rule.resources()).doesNotContain("*");
             assertThat(rule.apiGroups()).doesNotContain("*");
+            if (rule.resources().contains("secrets")) {
+                // its tasks' Redis Secrets, by name: never list or watch (which would read every Secret)
+                assertThat(rule.verbs()).containsExactlyInAnyOrder("get", "create");
+            }
         }
         for (PolicyRule rule : KubernetesPermissions.API_SERVER) {
             assertThat(rule.verbs()).doesNotContain("*");
             assertThat(rule.resources()).doesNotContain("*", "pods", "jobs");
         }
+    }
+
+    @Test
+    void theOperatorMaySetBlockOwnerDeletionOnItsTasks() {
+        // OwnerReferencesPermissionEnforcement refuses the Job otherwise (issue 11, 5c)
+        assertThat(KubernetesPermissions.OPERATOR).contains(PolicyRule.of("waldiez.io", "waldieztasks/finalizers", "update"));
     }
 
     @Test
