@@ -17,6 +17,9 @@ scripts/prepare-runner-venv.sh "$root/runner-image/.venv"
 step "preparing the compat virtualenv (the original waldiez-runner client, for the compatibility test)"
 scripts/prepare-compat-venv.sh "$root/compat-tests/.venv"
 
+step "preparing the contract virtualenv (schemathesis, openapi-python-client: the API contract test)"
+scripts/prepare-contract-venv.sh "$root/contract-tests/.venv"
+
 step "Java modules: mvn verify"
 mvn -B -ntp verify -Dwaldiez.runner.python="$root/runner-image/.venv/bin/python"
 
