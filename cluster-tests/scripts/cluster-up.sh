@@ -23,13 +23,11 @@ ls /run/netns 2>/dev/null | sort > "$STATE/host-netns" || true
 for c in /sys/fs/cgroup/*/; do [ -d "$c/kubepods" ] && echo "$c/kubepods"; done > "$STATE/host-cgroups" || true
 lsmod 2>/dev/null | awk 'NR>1{print $1}' | sort > "$STATE/host-modules" || true
 
-# --- the node's network: a namespace with loopback and a dummy interface, no way out
+# --- the node's network: a namespace with loopback and the node's address, no way out
 ip netns add "$NETNS"
 ip -n "$NETNS" link set lo up
-ip -n "$NETNS" link add node0 type dummy
-ip -n "$NETNS" addr add "$NODE_IP/32" dev node0
-ip -n "$NETNS" link set node0 up
-ip -n "$NETNS" route add default dev node0   # components want a default route; it leads nowhere
+ip -n "$NETNS" addr add "$NODE_IP/32" dev lo
+ip -n "$NETNS" route add blackhole default   # components want a default route; it leads nowhere
 innet sysctl -q -w net.ipv4.ip_forward=1
 modprobe br_netfilter 2>/dev/null || true
 innet sysctl -q -w net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
