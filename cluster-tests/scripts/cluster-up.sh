@@ -28,6 +28,8 @@ ip netns add "$NETNS"
 ip -n "$NETNS" link set lo up
 ip -n "$NETNS" addr add "$NODE_IP/32" dev lo
 ip -n "$NETNS" route add blackhole default   # components want a default route; it leads nowhere
+# the node's own connections to Service IPs need a route before kube-proxy's DNAT re-routes them
+ip -n "$NETNS" route add "$SERVICE_CIDR" dev lo src "$NODE_IP"
 innet sysctl -q -w net.ipv4.ip_forward=1
 modprobe br_netfilter 2>/dev/null || true
 innet sysctl -q -w net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true

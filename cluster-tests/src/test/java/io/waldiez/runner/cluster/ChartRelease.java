@@ -37,6 +37,12 @@ final class ChartRelease {
             Cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                     .createOr(existing -> existing.update());
         }
+        // a cluster kept running (WALDIEZ_CLUSTER_KEEP=1) still has the release of an earlier run
+        if (Helm.list().withKubeConfig(Cluster.ADMIN).withNamespace(NAMESPACE).call().stream()
+                .anyMatch(r -> NAME.equals(r.getName()))) {
+            installed = true;
+            return;
+        }
         Instant start = Instant.now();
         Release release = new Helm(Cluster.REPO.resolve("helm/waldiez-runner")).install().withName(NAME)
                 .withNamespace(NAMESPACE).withKubeConfig(Cluster.ADMIN).withValuesFile(values(2)).waitReady()

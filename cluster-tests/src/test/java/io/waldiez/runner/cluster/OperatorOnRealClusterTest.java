@@ -43,7 +43,7 @@ class OperatorOnRealClusterTest {
             assertThat(c.getReason()).isEqualTo("Forbidden");
         });
         assertThat(Cluster.kubectl("-n", ns, "get", "wt", "quota", "--no-headers").ok().out()).contains("Pending", "JobRefused");
-        assertThat(Cluster.kubectl("-n", ns, "get", "events", "--field-selector", "regarding.name=quota").ok().out())
+        assertThat(Cluster.kubectl("-n", ns, "get", "events", "--field-selector", "involvedObject.name=quota").ok().out())
                 .contains("JobRefused");
         // a second task gives up at its pending deadline, with the API's reason
         Tasks.create(ns, "quota-deadline", "valid.waldiez", s -> s.setPendingDeadlineSeconds(10));

@@ -54,6 +54,10 @@ class RestToPodLifecycleTest {
         live.send("{\"request_id\":\"" + request.get("request_id").asText() + "\",\"data\":\"hello from the cluster tier\"}");
         live.next(f -> "input_response".equals(f.path("type").asText())
                 && "hello from the cluster tier".equals(f.path("data").asText()), WAIT);
+        // the assistant answers and the user proxy asks again: "exit" ends the conversation
+        live.next(f -> "print".equals(f.path("type").asText()) && f.toString().contains("Hello from Assistant"), WAIT);
+        JsonNode again = live.next(f -> "input_request".equals(f.path("type").asText()), WAIT);
+        live.send("{\"request_id\":\"" + again.get("request_id").asText() + "\",\"data\":\"exit\"}");
         live.next(f -> ApiClient.isStatus(f, "COMPLETED"), WAIT);
         await().atMost(Duration.ofSeconds(30)).until(() -> live.closeCode != null);
         assertThat(live.closeCode).isEqualTo(1000);
