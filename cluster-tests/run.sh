@@ -50,8 +50,14 @@ scripts/cluster-up.sh
 for tag in "$CACHE"/images/*.tag; do echo "$(basename "$tag" .tag)=$IMAGE_PREFIX/$(basename "$tag" .tag):$(cat "$tag")"; done \
   > "$STATE/images.properties"
 
+scenarios() { # test selection, extra args
+  local tests=$1; shift
+  (cd "$ROOT" && innet mvn -o -B -ntp -pl cluster-tests -am verify -Dwaldiez.cluster.skip=false \
+    -Dwaldiez.cluster.state="$STATE" -Dwaldiez.cluster.bin="$BIN" -Dwaldiez.cluster.node-ip="$NODE_IP" \
+    -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false "$@")
+}
 step "scenarios (mvn, offline, inside the node's network namespace)"
-(cd "$ROOT" && innet mvn -o -B -ntp -pl cluster-tests -am verify -Dwaldiez.cluster.skip=false \
-  -Dwaldiez.cluster.state="$STATE" -Dwaldiez.cluster.bin="$BIN" \
-  -Dtest='io.waldiez.runner.cluster.*Test' -Dsurefire.failIfNoSpecifiedTests=false "$@")
+scenarios 'io.waldiez.runner.cluster.*Test, !io.waldiez.runner.cluster.ReleaseUpgradeUninstallTest' "$@"
+step "helm upgrade, uninstall, namespace-scoped install (last: it removes the release)"
+scenarios 'io.waldiez.runner.cluster.ReleaseUpgradeUninstallTest' "$@"
 step "done"

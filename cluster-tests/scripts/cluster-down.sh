@@ -25,6 +25,8 @@ if [ -f "$STATE/kubelet.pid" ] && kubectl_admin get --raw /readyz >/dev/null 2>&
   done
 fi
 stop kubelet; stop kube-proxy; stop coredns; stop kube-apiserver; stop etcd
+# anything of ours a pid file missed (e.g. after a crash): the binaries live only in our cache
+for pid in $(pgrep -f -- "^$CACHE/bin/" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
 
 # 2. whatever containerd still runs: kill tasks, remove containers, then containerd and its shims
 if ctr_k8s version >/dev/null 2>&1; then
@@ -34,7 +36,12 @@ if ctr_k8s version >/dev/null 2>&1; then
   for c in $(ctr_k8s containers ls -q 2>/dev/null); do ctr_k8s containers delete "$c" >/dev/null 2>&1; done
 fi
 stop containerd
-for pid in $(pgrep -f "containerd-shim.*-address $CONTAINERD_SOCK" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+# shims left without containerd, and their containers (the shim is their parent)
+for shim in $(pgrep -f -- "containerd-shim.*-address $CONTAINERD_SOCK" 2>/dev/null); do
+  for child in $(ps -o pid= --ppid "$shim" 2>/dev/null); do kill -KILL "$child" 2>/dev/null; done
+  kill -KILL "$shim" 2>/dev/null
+done
+sleep 1
 
 # 3. mounts under the state and containerd directories, deepest first
 for m in $(awk '{print $5}' /proc/self/mountinfo | grep -E "^($STATE|$CACHE/containerd)/" | sort -r); do
@@ -63,5 +70,9 @@ if [ -f "$STATE/host-sysctls" ]; then
     [ "$(sysctl -n "$k" 2>/dev/null)" = "$v" ] || sysctl -q -w "$k=$v" >/dev/null 2>&1
   done < "$STATE/host-sysctls"
 fi
-rm -rf "$STATE"
+if awk '{print $5}' /proc/self/mountinfo | grep -q "^$STATE/"; then
+  log "WARNING: mounts under $STATE remain: $(awk '{print $5}' /proc/self/mountinfo | grep -c "^$STATE/")"
+else
+  rm -rf "$STATE"
+fi
 log "cluster down in $(( $(now) - start )) s; host settings restored"

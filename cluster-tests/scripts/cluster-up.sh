@@ -68,7 +68,8 @@ umask 022
 
 daemon() { # name args... : runs in the namespace, log in $STATE/logs, pid in $STATE/<name>.pid
   local name=$1; shift
-  innet "$@" > "$STATE/logs/$name.log" 2>&1 &
+  # a simple command, so $! is the daemon itself (nsenter execs it), not a subshell
+  nsenter --net="/run/netns/$NETNS" "$@" > "$STATE/logs/$name.log" 2>&1 &
   echo $! > "$STATE/$name.pid"
 }
 wait_for() { # what seconds command...

@@ -54,9 +54,16 @@ final class ChartRelease {
 
     /** Values pointing at the tier's images; no PersistentVolumes (the node has no provisioner). */
     static Path values(int operatorReplicas) {
+        return values(operatorReplicas, null);
+    }
+
+    /** With {@code onlyNamespace}: the operator watches and prepares that namespace only. */
+    static Path values(int operatorReplicas, String onlyNamespace) {
+        String namespaces = onlyNamespace == null ? "taskNamespaces: [" + NAMESPACE + ", " + QUOTA_NAMESPACE + "]"
+                : "watchNamespaces: [" + onlyNamespace + "]\ntaskNamespaces: [" + onlyNamespace + "]";
         String yaml = """
                 imageRegistry: ""
-                taskNamespaces: [%s, %s]
+                %s
                 leaderElection: {enabled: %s}
                 operator:
                   replicas: %d
@@ -71,7 +78,7 @@ final class ChartRelease {
                 redis:
                   image: {repository: %s, tag: "%s", pullPolicy: Never}
                   persistence: {enabled: false}
-                """.formatted(NAMESPACE, QUOTA_NAMESPACE, operatorReplicas > 1, operatorReplicas,
+                """.formatted(namespaces, operatorReplicas > 1, operatorReplicas,
                 repo("operator"), tag("operator"), repo("api-server"), tag("api-server"), repo("runner"), tag("runner"),
                 repo("postgresql"), tag("postgresql"), repo("redis"), tag("redis"));
         try {

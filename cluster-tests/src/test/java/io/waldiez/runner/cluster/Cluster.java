@@ -27,6 +27,8 @@ final class Cluster {
     static final Path ADMIN = STATE.resolve("pki/admin.kubeconfig");
     /** A user the API server knows, bound to no role. */
     static final Path NOBODY = STATE.resolve("pki/nobody.kubeconfig");
+    /** The node's address: on the node's loopback, reachable from pods (through the bridge) and this JVM. */
+    static final String NODE_IP = required("waldiez.cluster.node-ip");
     static final Path REPO = Path.of(System.getProperty("waldiez.repo.root", "..")).toAbsolutePath().normalize();
     static final Properties IMAGES = load(STATE.resolve("images.properties"));
     private static KubernetesClient admin;
