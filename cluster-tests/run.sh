@@ -56,8 +56,13 @@ scenarios() { # test selection, extra args
     -Dwaldiez.cluster.state="$STATE" -Dwaldiez.cluster.bin="$BIN" -Dwaldiez.cluster.node-ip="$NODE_IP" \
     -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false "$@")
 }
-step "scenarios (mvn, offline, inside the node's network namespace)"
-scenarios 'io.waldiez.runner.cluster.*Test, !io.waldiez.runner.cluster.ReleaseUpgradeUninstallTest' "$@"
-step "helm upgrade, uninstall, namespace-scoped install (last: it removes the release)"
-scenarios 'io.waldiez.runner.cluster.ReleaseUpgradeUninstallTest' "$@"
+if [[ " $* " == *" -Dtest="* ]]; then
+  step "scenarios you chose (mvn, offline, inside the node's network namespace)"
+  scenarios unused "$@"   # your -Dtest comes later on the command line and wins
+else
+  step "scenarios (mvn, offline, inside the node's network namespace)"
+  scenarios 'io.waldiez.runner.cluster.*Test, !io.waldiez.runner.cluster.ReleaseUpgradeUninstallTest' "$@"
+  step "helm upgrade, uninstall, namespace-scoped install (last: it removes the release)"
+  scenarios 'io.waldiez.runner.cluster.ReleaseUpgradeUninstallTest' "$@"
+fi
 step "done"
