@@ -22,6 +22,7 @@ have() { [ -f "$CACHE/images/$1-$2.tar" ]; }
 archive() { # name tag: docker-archive named $IMAGE_PREFIX/name:tag
   local tmp="$CACHE/images/.$1-$2.tar"
   rm -f "$tmp"; B push -q "$IMAGE_PREFIX/$1:$2" "docker-archive:$tmp:$IMAGE_PREFIX/$1:$2" >/dev/null
+  find "$CACHE/images" -maxdepth 1 -name "$1-*.tar" ! -name "$1-$2.tar" -delete   # older builds of this image
   mv "$tmp" "$CACHE/images/$1-$2.tar"
   echo "$2" > "$CACHE/images/$1.tag"
   log "image $1:$2: $(du -m "$CACHE/images/$1-$2.tar" | cut -f1) MB (archive with its base layers)"
