@@ -20,7 +20,7 @@ final class ChartRelease {
 
     static final String NAME = "wr";
     static final String NAMESPACE = "waldiez";
-    /** A second task namespace: the chart prepares it too (Redis Secret, NetworkPolicy). */
+    /** A second task namespace: the chart prepares it too (its NetworkPolicy). */
     static final String QUOTA_NAMESPACE = "wt-quota";
     static final String FULLNAME = NAME + "-waldiez-runner";
     private static boolean installed;
