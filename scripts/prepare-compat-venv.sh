@@ -21,9 +21,7 @@ VENV_TOOL=prepare-compat-venv
 # shellcheck source=lib/venv.sh
 . "$repo_root/scripts/lib/venv.sh"
 
-py_version=$(python_version "$python_bin")
-"$python_bin" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
-  || fail "Python 3.10+ is required, found $py_version at $(command -v "$python_bin")"
+py_version=$(python_version_min "$python_bin" 3 10)
 [ -f "$requirements" ] || fail "missing $requirements"
 
 lock_venv "$venv_dir"

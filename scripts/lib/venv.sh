@@ -11,6 +11,15 @@ python_version() {
   "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])'
 }
 
+# python_version_min BIN MAJOR MINOR: prints the version like python_version, failing below MAJOR.MINOR.
+python_version_min() {
+  local v
+  v=$(python_version "$1")
+  "$1" -c "import sys; sys.exit(0 if sys.version_info >= ($2, $3) else 1)" \
+    || fail "Python $2.$3+ is required, found $v at $(command -v "$1")"
+  echo "$v"
+}
+
 # lock_venv DIR: holds an exclusive lock on DIR until the script exits.
 lock_venv() {
   if command -v flock >/dev/null 2>&1; then

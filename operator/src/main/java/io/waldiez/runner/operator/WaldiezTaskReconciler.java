@@ -85,6 +85,13 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
     private volatile RunnerStatusEventSource runnerStatus;
     private volatile StatefulRedisConnection<String, String> control;
 
+    /** A reconciler whose environment builds count into a registry of their own (tests, embedding). */
+    public WaldiezTaskReconciler(OperatorSettings settings, RedisClient redis, ProtocolCodec codec, StatusRecorder recorder,
+                                 TaskMetrics metrics, Clock clock) {
+        this(settings, redis, codec, recorder, metrics, clock,
+                new PackageBuilds(settings, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+    }
+
     public WaldiezTaskReconciler(OperatorSettings settings, RedisClient redis, ProtocolCodec codec, StatusRecorder recorder,
                                  TaskMetrics metrics, Clock clock, PackageBuilds packageBuilds) {
         this.packageBuilds = packageBuilds;

@@ -16,8 +16,9 @@ public final class Audiences {
 
     private Audiences() {}
 
+    /** False for null: a token with several audiences has no single one (List.of rejects null lookups). */
     public static boolean isKnown(String audience) {
-        return ALL.contains(audience);
+        return audience != null && ALL.contains(audience);
     }
 
     public static String authority(String audience) {

@@ -5,6 +5,8 @@ import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jwt.JWTParser;
 import java.text.ParseException;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +21,14 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
@@ -52,7 +58,9 @@ public class JwtConfig {
     @Qualifier("refreshJwtDecoder")
     JwtDecoder refreshJwtDecoder(SecretKey jwtSigningKey, AuthProperties props) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(jwtSigningKey).macAlgorithm(MacAlgorithm.HS256).build();
-        decoder.setJwtValidator(new JwtIssuerValidator(props.issuer()));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                new JwtIssuerValidator(props.issuer()), required(JwtClaimNames.EXP)));
+        decoder.setClaimSetConverter(issuedAtRequired());
         return decoder;
     }
 
@@ -64,8 +72,11 @@ public class JwtConfig {
         if (props.localEnabled()) {
             NimbusJwtDecoder decoder =
                     NimbusJwtDecoder.withSecretKey(jwtSigningKey).macAlgorithm(MacAlgorithm.HS256).build();
+            // Every token this server issues has exp and iat; one without them would never expire.
             decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-                    new JwtTimestampValidator(props.clockSkew()), new JwtIssuerValidator(props.issuer())));
+                    new JwtTimestampValidator(props.clockSkew()), new JwtIssuerValidator(props.issuer()),
+                    required(JwtClaimNames.EXP)));
+            decoder.setClaimSetConverter(issuedAtRequired());
             local = decoder;
         }
         JwtDecoder oidc = null;
@@ -99,8 +110,28 @@ public class JwtConfig {
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(List.of(
                 new JwtTimestampValidator(props.clockSkew()),
                 new JwtIssuerValidator(oidc.issuerUri()),
+                required(JwtClaimNames.EXP),
                 audienceValidator(oidc.audience()))));
         return decoder;
+    }
+
+    /** The claim must be present (Spring's timestamp validator accepts a token without exp). */
+    static OAuth2TokenValidator<Jwt> required(String claim) {
+        return new JwtClaimValidator<Object>(claim, Objects::nonNull);
+    }
+
+    /**
+     * Spring's claim conversion invents {@code iat} (exp minus 1 s) when a token has none, so the
+     * check happens before it.
+     */
+    static Converter<Map<String, Object>, Map<String, Object>> issuedAtRequired() {
+        MappedJwtClaimSetConverter defaults = MappedJwtClaimSetConverter.withDefaults(Map.of());
+        return claims -> {
+            if (claims.get(JwtClaimNames.IAT) == null) {
+                throw new BadJwtException("The iat claim is required");
+            }
+            return defaults.convert(claims);
+        };
     }
 
     static OAuth2TokenValidator<Jwt> audienceValidator(String audience) {

@@ -5,6 +5,8 @@ import static io.waldiez.runner.server.auth.Audiences.CLIENTS_API;
 import static io.waldiez.runner.server.auth.Audiences.TASKS_API;
 
 import io.waldiez.runner.server.web.ErrorBodies;
+import io.waldiez.runner.server.web.OriginAwareCorsProcessor;
+import io.waldiez.runner.server.web.OriginPolicy;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -34,6 +37,8 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -50,13 +55,18 @@ public class SecurityConfig {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, ClientJwtAuthenticationConverter converter,
-            ErrorBodies errors) throws Exception {
+            ErrorBodies errors, @Qualifier("corsConfigurationSource") CorsConfigurationSource corsSource,
+            OriginPolicy origins) throws Exception {
+        // Spring's CORS filter with a processor that knows a proxied page's own origin (OriginPolicy).
+        CorsFilter cors = new CorsFilter(corsSource);
+        cors.setCorsProcessor(new OriginAwareCorsProcessor(origins));
         AuthenticationEntryPoint entryPoint = (request, response, e) -> unauthorized(errors, response, e);
         AccessDeniedHandler accessDenied = (request, response, e) ->
                 errors.write(response, 401, AuthenticatedClient.INVALID_CREDENTIALS);
         http
                 .csrf(AbstractHttpConfigurer::disable)
-                .cors(Customizer.withDefaults())
+                .cors(AbstractHttpConfigurer::disable)
+                .addFilter(cors)
                 // SecurityHeadersFilter writes the original's header set; Spring's would conflict.
                 .headers(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -1,6 +1,6 @@
 package io.waldiez.runner.server.streaming;
 
-import io.waldiez.runner.server.web.CorsProperties;
+import io.waldiez.runner.server.web.WebSocketOriginCheck;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -16,23 +16,25 @@ class StreamingWebSocketConfig implements WebSocketConfigurer {
 
     private final TaskWebSocketHandler handler;
     private final TaskHandshakeInterceptor interceptor;
-    private final CorsProperties cors;
+    private final WebSocketOriginCheck originCheck;
 
-    StreamingWebSocketConfig(TaskWebSocketHandler handler, TaskHandshakeInterceptor interceptor, CorsProperties cors) {
+    StreamingWebSocketConfig(TaskWebSocketHandler handler, TaskHandshakeInterceptor interceptor,
+            WebSocketOriginCheck originCheck) {
         this.handler = handler;
         this.interceptor = interceptor;
-        this.cors = cors;
+        this.originCheck = originCheck;
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         registry.addHandler(handler, "/ws/{task_id}")
-                .addInterceptors(interceptor)
+                // Browsers: the page's own origin and the CORS origins (the cookie token must not work
+                // cross-site), judged by WebSocketOriginCheck; Spring's own check is switched off ("*")
+                // because it takes a page behind a reverse proxy for a foreign one. Non-browser clients
+                // send no Origin and are not affected.
+                .addInterceptors(originCheck, interceptor)
                 .setHandshakeHandler(new DefaultHandshakeHandler())
-                // Browsers: the same origins as CORS (the cookie token must not work cross-site).
-                // Non-browser clients send no Origin and are not affected.
-                .setAllowedOrigins(cors.allowedOrigins().toArray(String[]::new))
-                .setAllowedOriginPatterns(cors.allowedOriginPatterns().toArray(String[]::new));
+                .setAllowedOriginPatterns("*");
     }
 
     /**

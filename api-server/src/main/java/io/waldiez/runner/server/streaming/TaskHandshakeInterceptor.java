@@ -7,6 +7,7 @@ import io.waldiez.runner.server.auth.AuthenticatedClient;
 import io.waldiez.runner.server.auth.TokenVerifier;
 import io.waldiez.runner.server.tasks.TaskAccess;
 import io.waldiez.runner.server.tasks.TaskSnapshot;
+import io.waldiez.runner.server.web.LogThrottle;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ class TaskHandshakeInterceptor implements HandshakeInterceptor {
     static final String SUBPROTOCOL = "tasks-api";
 
     private static final Logger log = LoggerFactory.getLogger(TaskHandshakeInterceptor.class);
+    private static final LogThrottle REFUSALS = new LogThrottle(log, "WebSocket refusals", 30);
 
     private final TokenVerifier verifier;
     private final TaskAccess access;
@@ -158,12 +160,13 @@ class TaskHandshakeInterceptor implements HandshakeInterceptor {
 
     private static boolean refuse(ServerHttpResponse response, HttpStatus status, String taskId, String why) {
         // Never log the token itself.
+        // Anyone can make refusals at will: throttled so that they cannot flood the log.
         if (taskId != null) {
             try (var ignored = MDC.putCloseable("task_id", taskId)) {
-                log.info("WebSocket refused ({}): {}", status.value(), why);
+                REFUSALS.log(l -> l.info("WebSocket refused ({}): {}", status.value(), why));
             }
         } else {
-            log.info("WebSocket refused ({}): {}", status.value(), why);
+            REFUSALS.log(l -> l.info("WebSocket refused ({}): {}", status.value(), why));
         }
         response.setStatusCode(status);
         return false;

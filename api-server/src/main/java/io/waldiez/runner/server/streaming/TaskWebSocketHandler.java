@@ -131,10 +131,12 @@ class TaskWebSocketHandler extends TextWebSocketHandler implements SubProtocolCa
             return frames.error("Invalid input payload", "Expected a JSON object with string request_id and data");
         }
         String requestId = node.get("request_id").asText();
-        if (requestId.isEmpty() || requestId.length() > 128) {
-            return frames.error("Invalid input payload", "request_id must have 1 to 128 characters");
+        String data = node.get("data").asText();
+        var problem = inputs.check(requestId, data);
+        if (problem.isPresent()) {
+            return frames.error("Invalid input payload", problem.get().msg());
         }
-        return submit(sub, requestId, node.get("data").asText(), 0);
+        return submit(sub, requestId, data, 0);
     }
 
     private Frame submit(Subscriber sub, String requestId, String data, int attempt) {

@@ -37,9 +37,22 @@ public class FlowValidator {
         this.props = props;
     }
 
-    /** Name rules of the original: present, ending (case-sensitively) in {@code .waldiez}. */
+    /**
+     * The base name of a multipart part's file name: browsers and clients may send a path
+     * ({@code C:\\Users\\me\\flow.waldiez}, {@code ../../x.waldiez}); only the last segment is kept,
+     * stored and shown.
+     */
+    public static String baseName(String filename) {
+        if (filename == null) {
+            return null;
+        }
+        int cut = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
+        return filename.substring(cut + 1);
+    }
+
+    /** Name rules of the original: present, ending (case-sensitively) in {@code .waldiez}; no control characters. */
     public void checkName(String filename) {
-        if (filename == null || filename.isBlank()) {
+        if (filename == null || filename.isBlank() || filename.chars().anyMatch(Character::isISOControl)) {
             throw bad("Invalid file");
         }
         if (!filename.endsWith(SUFFIX)) {
@@ -75,8 +88,10 @@ public class FlowValidator {
         try {
             flow = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw invalid("the file is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage() + ")");
+            // Jackson's limit errors (nesting depth, number length) carry no location.
+            String where = e.getLocation() == null ? ""
+                    : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": ";
+            throw invalid("the file is not valid JSON (" + where + e.getOriginalMessage() + ")");
         }
         if (flow == null || !flow.isObject()) {
             throw invalid("the top level must be a JSON object");

@@ -7,6 +7,8 @@ import io.waldiez.runner.protocol.StreamKeys;
 import io.waldiez.runner.server.auth.AuthenticatedClient;
 import io.waldiez.runner.server.common.TaskCounts;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waldiez.runner.server.common.ValidationError;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,15 +20,34 @@ import org.springframework.stereotype.Component;
 public class TaskPorts implements TaskAccess, TaskInputs, TaskCounts {
 
     private static final Logger log = LoggerFactory.getLogger(TaskPorts.class);
+    static final int MAX_REQUEST_ID = 128;
 
     private final TaskRepository repository;
     private final StatefulRedisConnection<String, String> redis;
     private final ProtocolCodec codec;
+    private final long maxInputBytes;
 
-    public TaskPorts(TaskRepository repository, StatefulRedisConnection<String, String> redis, ObjectMapper json) {
+    public TaskPorts(TaskRepository repository, StatefulRedisConnection<String, String> redis, ObjectMapper json,
+            TasksProperties props) {
         this.repository = repository;
         this.redis = redis;
         this.codec = new ProtocolCodec(json);
+        this.maxInputBytes = props.maxInputSize().toBytes();
+    }
+
+    @Override
+    public Optional<ValidationError> check(String requestId, String data) {
+        if (requestId == null || requestId.isEmpty() || requestId.length() > MAX_REQUEST_ID) {
+            return Optional.of(ValidationError.body("request_id", "string_length",
+                    "request_id must have 1 to " + MAX_REQUEST_ID + " characters", null));
+        }
+        // UTF-8 is at most 3 bytes per char: count bytes only when the length alone cannot decide.
+        if (data != null && (long) data.length() * 3 > maxInputBytes
+                && data.getBytes(StandardCharsets.UTF_8).length > maxInputBytes) {
+            return Optional.of(ValidationError.body("data", "string_too_long",
+                    "data must be at most " + maxInputBytes + " bytes (UTF-8)", null));
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -39,6 +60,9 @@ public class TaskPorts implements TaskAccess, TaskInputs, TaskCounts {
 
     @Override
     public Result submit(String taskId, String ownerId, String requestId, String data, String source) {
+        check(requestId, data).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem.msg());
+        });
         if (!StreamKeys.isValidTaskId(taskId)) {
             return Result.NOT_FOUND;
         }

@@ -158,10 +158,12 @@ public class TaskRepository {
     // ---------------------------------------------------------------- writes
 
     public void insert(TaskRecord t, byte[] flow) {
-        jdbc.sql("INSERT INTO tasks (id, client_id, flow_id, filename, input_timeout, status, launcher, created_at, updated_at)"
-                        + " VALUES (:id, :client, :flow, :filename, :timeout, 'PENDING', :launcher, :created, :created)")
+        jdbc.sql("INSERT INTO tasks (id, client_id, flow_id, filename, input_timeout, status, launcher, expires_at,"
+                        + " created_at, updated_at) VALUES (:id, :client, :flow, :filename, :timeout, 'PENDING',"
+                        + " :launcher, :expires, :created, :created)")
                 .param("id", t.id()).param("client", t.clientId()).param("flow", t.flowId())
                 .param("filename", t.filename()).param("timeout", t.inputTimeout()).param("launcher", t.launcher())
+                .param("expires", t.expiresAt() == null ? null : ts(t.expiresAt()))
                 .param("created", ts(t.createdAt())).update();
         jdbc.sql("INSERT INTO task_flows (task_id, content) VALUES (:id, :content)")
                 .param("id", t.id()).param("content", flow).update();

@@ -59,7 +59,7 @@ public class TaskService {
     /** The create form (spec §4.3); {@code inputTimeout} already merged from form and query. */
     public record CreateRequest(MultipartFile file, String fileUrl, String filename, String envVars,
             Integer inputTimeout, boolean force, Boolean skipDeps, boolean packagesOnly, String message,
-            String scheduleType) {
+            String scheduleType, Instant expiresAt) {
     }
 
     // ------------------------------------------------------------------------ create / upload
@@ -84,7 +84,7 @@ public class TaskService {
         String name;
         byte[] content;
         if (req.file() != null) {
-            name = req.file().getOriginalFilename();
+            name = FlowValidator.baseName(req.file().getOriginalFilename());
             validator.checkName(name);
             validator.checkSize(req.file().getSize());
             content = bytes(req.file());
@@ -104,7 +104,7 @@ public class TaskService {
         Instant now = TaskRepository.now();
         String flowId = req.force() ? baseFlowId + "-" + Ids.randomHex(4) : baseFlowId;
         TaskRecord row = new TaskRecord(id, owner, flowId, name, timeout, null, TaskStatus.PENDING, null, null, null,
-                null, null, null, null, launcher.mode(), null, null, null, now, now, null);
+                null, null, null, req.expiresAt(), launcher.mode(), null, null, null, now, now, null);
         String uploadName = req.file() == null ? name : null;
         tx.executeWithoutResult(s -> {
             repository.lockClient(owner);
@@ -143,7 +143,7 @@ public class TaskService {
     }
 
     public void upload(AuthenticatedClient caller, MultipartFile file) {
-        String name = file.getOriginalFilename();
+        String name = FlowValidator.baseName(file.getOriginalFilename());
         validator.checkName(name);
         checkUploadName(name);
         validator.checkSize(file.getSize());

@@ -3,6 +3,9 @@ package io.waldiez.runner.server.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.waldiez.runner.server.archive.TaskDownloads;
 import io.waldiez.runner.server.auth.Audiences;
@@ -36,9 +39,9 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /** {@code /api/v1/tasks} (spec §4.2-4.12, superset §13). Rules live in {@link TaskService}. */
 @RestController
@@ -82,71 +85,42 @@ public class TasksController {
     }
 
     @Operation(summary = "Create a task from a .waldiez flow and run it",
-            description = "Multipart: one of file / filename (from /upload) / file_url (https: not supported). "
-                    + "input_timeout from the form, else from the query, else 180. env_vars: JSON object, passed to "
-                    + "the run only. force: allow a second active run of the same flow. skip_deps: true installs none "
-                    + "of the flow's packages (false installs them even when the flow says to skip them). "
-                    + "packages_only: prepare the flow's packages and stop (pre-warms the cache), docs/packages.md.")
+            description = "Multipart form (see CreateTaskForm): one of file / filename (from /upload) / file_url "
+                    + "(not supported). input_timeout from the form, else from the query, else 180. env_vars: JSON "
+                    + "object, passed to the run only. force: allow a second active run of the same flow.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+                    schema = @Schema(implementation = CreateTaskForm.class))))
+    @Parameter(name = "input_timeout", in = ParameterIn.QUERY, description = "used when the form has none",
+            schema = @Schema(type = "integer", minimum = "1", maximum = "86400"))
     @PostMapping
-    public TaskResponse create(@RequestParam(name = "file", required = false) MultipartFile file,
-            @RequestParam(name = "file_url", required = false) String fileUrl,
-            @RequestParam(name = "filename", required = false) String filename,
-            @RequestParam(name = "env_vars", required = false) String envVars,
-            @Parameter(description = "seconds per input request (form field or query)")
-            @RequestParam(name = "input_timeout", required = false) String ignoredInputTimeout,
-            @RequestParam(name = "skip_deps", required = false) Boolean skipDeps,
-            @RequestParam(name = "packages_only", required = false) Boolean packagesOnly,
-            @RequestParam(name = "message", required = false) String message,
-            @RequestParam(name = "force", required = false) Boolean force,
-            @RequestParam(name = "schedule_type", required = false) String scheduleType,
-            HttpServletRequest request,
+    public TaskResponse create(@Parameter(hidden = true) HttpServletRequest request,
             @AuthenticationPrincipal AuthenticatedClient caller) {
         caller.requireAudience(Audiences.TASKS_API);
-        Integer timeout = inputTimeout(request, tasksMaxTimeout());
-        TaskRecord t = tasks.create(caller, new TaskService.CreateRequest(file, fileUrl, filename, envVars, timeout,
-                Boolean.TRUE.equals(force), skipDeps, Boolean.TRUE.equals(packagesOnly), message, scheduleType));
+        TaskRecord t = tasks.create(caller, CreateFormReader.read(request, tasks.maxInputTimeout()));
         return TaskResponse.of(t);
     }
 
-    private int tasksMaxTimeout() {
-        return tasks.maxInputTimeout();
-    }
-
-    /**
-     * {@code input_timeout}: the form field wins; without one the query value is used (superset
-     * §13.5: both official clients send it in the query, which the original ignored).
-     */
-    static Integer inputTimeout(HttpServletRequest request, int max) {
-        String[] all = request.getParameterValues("input_timeout");
-        if (all == null || all.length == 0) {
-            return null;
-        }
-        List<String> query = request.getQueryString() == null ? List.of()
-                : UriComponentsBuilder.fromUriString("?" + request.getQueryString()).build(true).getQueryParams()
-                        .getOrDefault("input_timeout", List.of());
-        // The servlet container lists query values first, then form values.
-        String raw = all.length > query.size() ? all[all.length - 1] : all[0];
-        int value;
-        try {
-            value = Integer.parseInt(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new RequestValidationException(ValidationError.body("input_timeout", "int_parsing",
-                    "Input should be a valid integer, unable to parse string as an integer", raw));
-        }
-        if (value < 1 || value > max) {
-            throw new RequestValidationException(ValidationError.body("input_timeout", "value_error",
-                    "Input should be between 1 and " + max, raw));
-        }
-        return value;
-    }
-
-    @Operation(summary = "Upload a flow for a later create with filename=<name>")
+    @Operation(summary = "Upload a flow for a later create with filename=<name>",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = UploadForm.class))))
     @PostMapping("/upload")
-    public ResponseEntity<Void> upload(@RequestParam("file") MultipartFile file,
+    public ResponseEntity<Void> upload(
+            @Parameter(hidden = true) @RequestPart(name = "file", required = false) MultipartFile file,
             @AuthenticationPrincipal AuthenticatedClient caller) {
         caller.requireAudience(Audiences.TASKS_API);
+        if (file == null) {
+            // Also a urlencoded or JSON body: the form has no file part (the original's 422).
+            throw new RequestValidationException(ValidationError.missing("body", "file"));
+        }
         tasks.upload(caller, file);
         return ResponseEntity.noContent().build();
+    }
+
+    /** The upload form as OpenAPI shows it. */
+    @Schema(name = "UploadForm", requiredProperties = "file")
+    record UploadForm(@Schema(type = "string", format = "binary", description = "the .waldiez flow (at most 5 MiB)")
+            @com.fasterxml.jackson.annotation.JsonProperty("file") byte[] file) {
     }
 
     @Operation(summary = "Count your tasks")
@@ -194,6 +168,9 @@ public class TasksController {
     public ResponseEntity<Void> input(@PathVariable String taskId, @Valid @RequestBody InputRequest body,
             @AuthenticationPrincipal AuthenticatedClient caller) {
         caller.requireAudience(Audiences.TASKS_API);
+        inputs.check(body.requestId(), body.data()).ifPresent(problem -> {
+            throw new RequestValidationException(problem);
+        });
         return switch (inputs.submit(taskId, caller.id(), body.requestId(), body.data(), "rest")) {
             case ACCEPTED -> ResponseEntity.noContent().build();
             case NOT_PENDING -> throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid input request");

@@ -13,6 +13,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxFileSize largest accepted flow file (the original's 5 MiB)
  * @param defaultInputTimeout seconds per input request when the request gives none
  * @param maxInputTimeout largest accepted input_timeout
+ * @param maxInputSize largest answer to an input request ({@code data}, UTF-8 bytes), REST and WebSocket
+ *     alike; the WebSocket frame limit ({@code waldiez.streaming.max-frame-size}) must leave room for it
  */
 @ConfigurationProperties("waldiez.tasks")
 public record TasksProperties(
@@ -20,5 +22,6 @@ public record TasksProperties(
         @DefaultValue("1h") Duration maxDuration,
         @DefaultValue("5MB") DataSize maxFileSize,
         @DefaultValue("180") int defaultInputTimeout,
-        @DefaultValue("86400") int maxInputTimeout) {
+        @DefaultValue("86400") int maxInputTimeout,
+        @DefaultValue("512KB") DataSize maxInputSize) {
 }

@@ -36,7 +36,9 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -51,7 +53,11 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 public class ApiExceptionHandler {
 
     public static final String UNEXPECTED = "An unexpected error occurred.";
+    /** Starlette's answer to a body it cannot parse; the original's clients know it. */
+    public static final String UNPARSABLE = "There was an error parsing the body";
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    /** Stack traces are for the operator; an anonymous caller must not be able to flood the log with them. */
+    private static final LogThrottle UNEXPECTED_LOG = new LogThrottle(log, "unexpected errors", 20);
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> api(ApiException e) {
@@ -172,6 +178,24 @@ public class ApiExceptionHandler {
     }
 
     /**
+     * Any route, any caller: a multipart body that cannot be parsed (no boundary, truncated, a part
+     * header the container refuses). The dispatcher parses multipart before it looks for a handler.
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> unparsableMultipart(MultipartException e) {
+        return body(HttpStatus.BAD_REQUEST, UNPARSABLE);
+    }
+
+    /**
+     * The firewall checks parameter names when a handler first lists them (e.g. a control character
+     * in a query parameter's name); its message says which rule the request broke.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<Object> rejected(RequestRejectedException e) {
+        return body(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
+    /**
      * Safety net: a value the database refuses as data (SQLSTATE class 22: bad encoding, out of
      * range, ...) is the caller's input, so 400 rather than 500.
      */
@@ -194,7 +218,9 @@ public class ApiExceptionHandler {
                     : HttpStatus.valueOf(er.getStatusCode().value()).getReasonPhrase();
             return body(er.getStatusCode(), detail);
         }
-        log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
+        String method = request.getMethod();
+        String uri = request.getRequestURI();
+        UNEXPECTED_LOG.log(l -> l.error("Unexpected error on {} {}", method, uri, e));
         return body(HttpStatus.INTERNAL_SERVER_ERROR, UNEXPECTED);
     }
 

@@ -1,5 +1,7 @@
 package io.waldiez.runner.server.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -14,8 +16,14 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class JsonErrorController implements ErrorController {
 
+    @Hidden
     @RequestMapping("/error")
     ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
+        if (request.getDispatcherType() != DispatcherType.ERROR) {
+            // Only the container's error dispatch lands here; asked for directly, there is no such route.
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_JSON)
+                    .body(ErrorBodies.detail("Not Found"));
+        }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer i ? HttpStatus.resolve(i) : null;
         if (status == null) {

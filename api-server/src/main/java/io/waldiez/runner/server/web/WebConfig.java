@@ -1,6 +1,10 @@
 package io.waldiez.runner.server.web;
 
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.List;
+import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,6 +32,18 @@ public class WebConfig {
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.setName("trailingSlashFilter");
         return registration;
+    }
+
+    /**
+     * A JSON string field takes only a JSON string (as the original's pydantic models): {@code "data": 5}
+     * is a 422, not the answer "5".
+     */
+    @Bean
+    Jackson2ObjectMapperBuilderCustomizer stringsAreStrings() {
+        return builder -> builder.postConfigurer(mapper -> mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
     }
 
     /** Used by Spring Security's CORS filter, so preflights pass before authentication. */

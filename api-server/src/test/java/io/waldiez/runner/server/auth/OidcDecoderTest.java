@@ -80,7 +80,7 @@ class OidcDecoderTest {
     private String hsToken(SecretKey key) {
         NimbusJwtEncoder encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
         JwtClaimsSet claims = JwtClaimsSet.builder().subject("c").issuer("localhost").audience(List.of("tasks-api"))
-                .expiresAt(Instant.now().plusSeconds(60)).claim("type", "access").build();
+                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(60)).claim("type", "access").build();
         return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
                 .getTokenValue();
     }
@@ -94,6 +94,22 @@ class OidcDecoderTest {
         assertThat(decoder.decode(hsToken(key)).getSubject()).isEqualTo("c");
         String rs = rsaToken("https://idp.example", "waldiez", Instant.now().plusSeconds(60));
         assertThatThrownBy(() -> decoder.decode(rs)).isInstanceOf(BadJwtException.class);
+    }
+
+    @Test
+    void oidcTokensMayCarrySeveralAudiencesButNeedAnExpiry() throws Exception {
+        AuthProperties p = props("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks");
+        JwtConfig config = new JwtConfig();
+        JwtDecoder decoder = config.jwtDecoder(config.jwtSigningKey(p), p);
+        NimbusJwtEncoder encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(rsa)));
+        JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).keyId("k1").build();
+        String twoAudiences = encoder.encode(JwtEncoderParameters.from(header, JwtClaimsSet.builder().subject("user-1")
+                .issuer("https://idp.example").audience(List.of("account", "waldiez"))
+                .expiresAt(Instant.now().plusSeconds(60)).build())).getTokenValue();
+        assertThat(decoder.decode(twoAudiences).getAudience()).containsExactly("account", "waldiez");
+        String noExpiry = encoder.encode(JwtEncoderParameters.from(header, JwtClaimsSet.builder().subject("user-1")
+                .issuer("https://idp.example").audience(List.of("waldiez")).build())).getTokenValue();
+        assertThatThrownBy(() -> decoder.decode(noExpiry)).isInstanceOf(JwtValidationException.class);
     }
 
     @Test

@@ -169,7 +169,8 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
         jdbc.sql("UPDATE tasks SET launcher = 'kubernetes' WHERE id = :id").param("id", id).update();
         LocalTaskLauncher limited = new LocalTaskLauncher(launcherProperties,
                 new io.waldiez.runner.server.tasks.TasksProperties(5, Duration.ofSeconds(3),
-                        org.springframework.util.unit.DataSize.ofMegabytes(5), 180, 86400),
+                        org.springframework.util.unit.DataSize.ofMegabytes(5), 180, 86400,
+                        org.springframework.util.unit.DataSize.ofKilobytes(512)),
                 dataDir, redisEndpoint, redis, transitions, metrics, json, containment, packages);
         try {
             limited.launch(new TaskLaunch(id, gina.id(), "slow.waldiez", flow("dummy_with_input.waldiez"), 300, Map.of()));

@@ -102,6 +102,12 @@ public abstract class ApiServerIntegrationTest {
 
     // ---------------------------------------------------------------- shared flows, multipart create
 
+    /** The repository's root (system property {@code waldiez.repo.root}, else the module's parent). */
+    protected static Path repoRoot() {
+        String root = System.getProperty("waldiez.repo.root");
+        return (root == null || root.isBlank() ? Path.of("..") : Path.of(root)).toAbsolutePath().normalize();
+    }
+
     protected static Path flowsDir() {
         String root = System.getProperty("waldiez.repo.root");
         Path dir = root == null ? Path.of("../../shared/flows") : Path.of(root, "..", "shared", "flows");
