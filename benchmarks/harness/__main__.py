@@ -79,8 +79,13 @@ async def run(args) -> dict:
                     R[b] = await ceiling.run(args.ceiling_redis, seconds=args.ceiling_seconds,
                                              rates=floats(args.ceiling_rates))
             elif b == "ttfo":
-                R[b] = await ttfo.run(target, flow=FLOWS_DIR / args.ttfo_flow, warm=args.warm,
-                                      timeout=args.task_timeout, settle=args.ttfo_settle)
+                if "," in args.ttfo_flow:
+                    R[b] = await ttfo.run_interleaved(target, flows=[FLOWS_DIR / f for f in args.ttfo_flow.split(",")],
+                                                      rounds=args.warm, timeout=args.task_timeout,
+                                                      settle=args.ttfo_settle)
+                else:
+                    R[b] = await ttfo.run(target, flow=FLOWS_DIR / args.ttfo_flow, warm=args.warm,
+                                          timeout=args.task_timeout, settle=args.ttfo_settle)
             elif b == "stream":
                 R[b] = await stream.run_flow(target, flow=FLOWS_DIR / args.stream_flow, n=args.stream_n,
                                              m=args.stream_m, timeout=args.task_timeout)
@@ -151,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--skip-deps", action="store_true", help="send skip_deps=true on create")
     r.add_argument("--bench", default="all", help=f"comma list of {','.join(ALL)} (default all, in that order)")
     r.add_argument("--warm", type=int, default=5, help="warm tasks after the cold one")
-    r.add_argument("--ttfo-flow", default="hello.waldiez")
+    r.add_argument("--ttfo-flow", default="hello.waldiez",
+                   help="flow of benchmark ttfo; several, comma-separated: one task of each in turn (--warm rounds)")
     r.add_argument("--ttfo-settle", action="store_true",
                    help="before each warm task, wait for the server to go idle (its standby runners ready): "
                         "compares flows in the same steady state instead of back to back")

@@ -85,3 +85,33 @@ async def run(target: Target, *, flow: Path, warm: int, timeout: float, settle: 
         "warm_completion_median_s": median([r["completion_s"] for r in warm_runs]),
         "failures": sum(1 for r in [cold] + warm_runs if r["first_output_s"] is None),
     }
+
+
+async def run_interleaved(target: Target, *, flows: list[Path], rounds: int, timeout: float,
+                          settle: bool = True) -> dict[str, Any]:
+    """Time to first output of several flows, one task of each in turn per round (so that the
+    machine's drift lands on all of them alike), after a warm-up task of each; per flow the same
+    figures as ``run``'s warm part."""
+    async with Api(target) as api:
+        for flow in flows:
+            log(f"ttfo: warm-up task ({flow.name})")
+            await one_task(api, flow, timeout)  # a first use (a build) is not what is compared
+        runs: dict[str, list[dict[str, Any]]] = {f.name: [] for f in flows}
+        for i in range(rounds):
+            for flow in flows:
+                if settle:
+                    await wait_idle(target)
+                r = await one_task(api, flow, timeout)
+                runs[flow.name].append(r)
+                log(f"ttfo: round {i + 1}/{rounds} {flow.name}: first output {r['first_output_s']} s")
+    out: dict[str, Any] = {"interleaved": True, "settle": settle, "rounds": rounds, "flows": {}}
+    for name, rs in runs.items():
+        firsts = [r["first_output_s"] for r in rs if r["first_output_s"] is not None]
+        out["flows"][name] = {
+            "warm": rs,
+            "warm_first_output_s": summarize(firsts),
+            "warm_first_output_median_s": median(firsts),
+            "warm_completion_median_s": median([r["completion_s"] for r in rs]),
+            "failures": sum(1 for r in rs if r["first_output_s"] is None),
+        }
+    return out
