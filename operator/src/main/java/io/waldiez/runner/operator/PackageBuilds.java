@@ -17,12 +17,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.waldiez.runner.crd.Labels;
 import io.waldiez.runner.protocol.PackagesKey;
+import io.waldiez.runner.protocol.PackagesPolicy;
 import io.waldiez.runner.protocol.PackagesRequest;
+import io.waldiez.runner.protocol.StreamIds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +56,11 @@ public class PackageBuilds {
 
     private final OperatorSettings settings;
     private final MeterRegistry meters;
+    /** The last failed build of each namespace/key: runs that asked before it failed get its reason. */
+    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
+
+    private record Failure(String reason, long atMillis) {
+    }
 
     public PackageBuilds(OperatorSettings settings, MeterRegistry meters) {
         this.settings = settings;
@@ -71,6 +79,11 @@ public class PackageBuilds {
             return new Outcome(Outcome.State.FAILED, problem.get());
         }
         String name = jobName(request.key());
+        Failure failed = failures.get(namespace + "/" + request.key());
+        if (failed != null && askedAt(request) <= failed.atMillis()) {
+            // its build failed (and its Job is gone); a run that asks later builds again
+            return new Outcome(Outcome.State.FAILED, failed.reason());
+        }
         Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
         if (job == null) {
             try {
@@ -88,9 +101,9 @@ public class PackageBuilds {
         if (status != null && status.getSucceeded() != null && status.getSucceeded() > 0) {
             return new Outcome(Outcome.State.READY, "");
         }
-        boolean failed = status != null && status.getConditions() != null && status.getConditions().stream()
+        boolean jobFailed = status != null && status.getConditions() != null && status.getConditions().stream()
                 .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()));
-        if (!failed) {
+        if (!jobFailed) {
             return Outcome.building();
         }
         String reason = failureReason(namespace, request.key(), client)
@@ -98,10 +111,20 @@ public class PackageBuilds {
                         .map(c -> "the build Job failed (" + c.getReason() + ")").orElse("the build Job failed"));
         count("failed");
         log.warn("environment {} in {} not built: {}", request.key(), namespace, reason);
+        failures.put(namespace + "/" + request.key(), new Failure(reason, System.currentTimeMillis()));
         // the next run that asks builds again (a network failure need not last)
         client.batch().v1().jobs().inNamespace(namespace).withName(name)
                 .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
         return new Outcome(Outcome.State.FAILED, reason);
+    }
+
+    /** When the run asked (its entry's id is Redis's clock), 0 when unknown. */
+    private static long askedAt(PackagesRequest request) {
+        try {
+            return StreamIds.parts(request.streamId())[0];
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
     }
 
     /** The builder's own summary: the termination message of its container. */
@@ -116,16 +139,11 @@ public class PackageBuilds {
                 if (cs.getState() != null && cs.getState().getTerminated() != null
                         && cs.getState().getTerminated().getMessage() != null
                         && !cs.getState().getTerminated().getMessage().isBlank()) {
-                    return Optional.of(bounded(cs.getState().getTerminated().getMessage()));
+                    return Optional.of(PackagesPolicy.reason(cs.getState().getTerminated().getMessage()));
                 }
             }
         }
         return Optional.empty();
-    }
-
-    static String bounded(String reason) {
-        String line = reason.replaceAll("\\s+", " ").strip().replaceAll("(?i)([a-z][a-z0-9+.-]*://)[^/\\s@]+@", "$1***@");
-        return line.length() <= 600 ? line : line.substring(0, 599) + "…";
     }
 
     private void count(String outcome) {

@@ -187,8 +187,13 @@ class PackagesMockTest {
         assertThat(failed.state()).isEqualTo(PackageBuilds.Outcome.State.FAILED);
         assertThat(failed.reason()).isEqualTo("No matching distribution found for tabulate");
         await().until(() -> client.batch().v1().jobs().inNamespace(NS).withName("waldiez-env-" + key).get() == null);
+        // another run that waited for the same build learns the same reason, without a second build
+        assertThat(builds.check(NS, request, client)).isEqualTo(failed);
+        assertThat(client.batch().v1().jobs().inNamespace(NS).withName("waldiez-env-" + key).get()).isNull();
 
-        // the next run that asks builds again; this time it succeeds
+        // a run that asks after the failure builds again; this time it succeeds
+        request = new PackagesRequest((System.currentTimeMillis() + 1) + "-0", "t3", PackagesRequest.State.NEEDED, key,
+                BASE, List.of("tabulate"));
         assertThat(builds.check(NS, request, client).state()).isEqualTo(PackageBuilds.Outcome.State.BUILDING);
         client.batch().v1().jobs().inNamespace(NS).withName("waldiez-env-" + key).editStatus(j -> {
             j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withSucceeded(1).build());

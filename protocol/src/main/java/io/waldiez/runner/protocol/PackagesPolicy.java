@@ -43,6 +43,12 @@ public record PackagesPolicy(String indexUrl, List<String> extraIndexUrls, boole
         this(indexUrl, extraIndexUrls, onlyBinary, allow, deny, maxEnvironmentBytes, buildTimeout, "");
     }
 
+    /** A build's failure reason as it may be shown: one line, at most 600 characters, URL credentials masked. */
+    public static String reason(String text) {
+        String line = text.replaceAll("\\s+", " ").strip().replaceAll("(?i)([a-z][a-z0-9+.-]*://)[^/\\s@]+@", "$1***@");
+        return line.length() <= 600 ? line : line.substring(0, 599) + "…";
+    }
+
     /** The index part of environment keys (no credentials in it). */
     public String indexFingerprint() {
         return PackagesKey.indexFingerprint(indexId.isEmpty() ? indexUrl : indexUrl + " " + indexId, extraIndexUrls,

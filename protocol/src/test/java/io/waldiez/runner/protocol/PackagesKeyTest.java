@@ -77,6 +77,13 @@ class PackagesKeyTest {
     }
 
     @Test
+    void aFailureReasonIsOneBoundedLineWithoutCredentials() {
+        assertThat(PackagesPolicy.reason("ERROR: Could not fetch\n  https://user:s3cret@mirror.example/simple/x/"))
+                .isEqualTo("ERROR: Could not fetch https://***@mirror.example/simple/x/");
+        assertThat(PackagesPolicy.reason("x".repeat(1000))).hasSize(600).endsWith("…");
+    }
+
+    @Test
     void packagesEntriesDecodeOnlyForTheirOwnTask() {
         Map<String, String> fields = Map.of("kind", "packages", "task_id", "t1", "state", "needed",
                 "key", "563899ad73517938a1f174ad169015d3", "base", "0".repeat(64), "requirements", "[\"tabulate\"]");

@@ -58,7 +58,6 @@ public class EnvironmentBuilds implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(EnvironmentBuilds.class);
     private static final String FAILED_PREFIX = "waldiez-packages: failed: ";
-    private static final int REASON_LIMIT = 600;
 
     private final PackagesProperties props;
     private final PackagesPolicy policy;
@@ -220,7 +219,7 @@ public class EnvironmentBuilds implements DisposableBean {
     }
 
     private Outcome finish(String key, long started, String outcome, String reason) {
-        String line = bounded(reason);
+        String line = PackagesPolicy.reason(reason);
         metrics.built(outcome, Duration.ofNanos(System.nanoTime() - started));
         log.warn("environment {} not built ({}): {}", key, outcome, line);
         return Outcome.failed(line);
@@ -239,12 +238,6 @@ public class EnvironmentBuilds implements DisposableBean {
         } catch (IOException e) {
             log.debug("reading build {} output: {}", key, e.toString());
         }
-    }
-
-    /** One line, bounded, no credentials in URLs (pip quotes index URLs in its errors). */
-    static String bounded(String reason) {
-        String line = reason.replaceAll("\\s+", " ").strip().replaceAll("(?i)([a-z][a-z0-9+.-]*://)[^/\\s@]+@", "$1***@");
-        return line.length() <= REASON_LIMIT ? line : line.substring(0, REASON_LIMIT - 1) + "…";
     }
 
     private void evict() {
