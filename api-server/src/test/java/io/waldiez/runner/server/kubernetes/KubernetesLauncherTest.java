@@ -190,6 +190,8 @@ class KubernetesLauncherTest extends ApiServerIntegrationTest {
         assertThat(spec.getFlow().getConfigMapKeyRef().getKey()).isEqualTo("flow.waldiez");
         assertThat(spec.getInputTimeoutSeconds()).isEqualTo(30);
         assertThat(spec.getImage()).isEqualTo(IMAGE);
+        assertThat(spec.getSkipDeps()).isNull(); // the flow decides
+        assertThat(spec.getPackagesOnly()).isNull();
         assertThat(spec.getEnvFrom()).singleElement()
                 .satisfies(e -> assertThat(e.getSecretRef().getName()).isEqualTo(name + "-env"));
         assertThat(k8s.getKubernetesSerialization().asJson(task)).doesNotContain(secretValue);
@@ -264,10 +266,13 @@ class KubernetesLauncherTest extends ApiServerIntegrationTest {
     @Test
     void cancelSetsCancelRequestedAndTheTaskEndsCancelledAndArchived() {
         TestClient owner = newClient(Audiences.TASKS_API);
-        String id = post(owner, flow(), Map.of());
+        String id = post(owner, flow(), Map.of("skip_deps", "false", "packages_only", "true"));
         String name = "task-" + id;
         WaldiezTask task = awaitTask(name);
         assertThat(task.getSpec().getEnvFrom()).isEmpty();
+        // the form's package choices reach the resource, and from there the runner (docs/packages.md)
+        assertThat(task.getSpec().getSkipDeps()).isFalse();
+        assertThat(task.getSpec().getPackagesOnly()).isTrue();
         assertThat(k8s.secrets().inNamespace(NS).withName(name + "-env").get()).isNull();
         Job job = awaitJob(task);
         createPod(job);
