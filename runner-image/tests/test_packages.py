@@ -213,6 +213,19 @@ def test_the_builder_installs_only_what_the_base_lacks_and_the_base_pins_win(tmp
     assert environment.find(tmp_path, key) is None and environment.failure(tmp_path, key) is not None
 
 
+# sha256 of the tabulate 0.10.0 wheel (files on the package index never change)
+TABULATE_HASH = "sha256:f0b0622e567335c8fabaaa659f1b33bcb6ddfe2e496071b743aa113f8774f2d3"
+
+
+@pytest.mark.e2e
+def test_hashes_the_user_gives_are_checked_by_pip(tmp_path: Path) -> None:
+    ok = build(tmp_path, [f"tabulate==0.10.0 --hash={TABULATE_HASH}"])
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    tampered = build(tmp_path, ["tabulate==0.10.0 --hash=sha256:" + "0" * 64])
+    assert tampered.returncode == 1
+    assert "DO NOT MATCH THE HASHES" in tampered.stdout.strip().splitlines()[-1]
+
+
 @pytest.mark.e2e
 def test_the_builder_checks_the_key_the_base_and_the_size(tmp_path: Path) -> None:
     base = reqs.base_fingerprint()
