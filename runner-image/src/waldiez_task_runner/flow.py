@@ -62,9 +62,10 @@ def preload() -> None:
     import autogen.io  # noqa: F401, PLC0415
     import waldiez  # noqa: F401, PLC0415
 
-    from .packages import requirements  # noqa: PLC0415
+    from .packages import environment, requirements  # noqa: PLC0415
 
     requirements.warm_up()
+    environment.warm_up()
 
 
 def load_flow(path: Path) -> "Waldiez":

@@ -13,7 +13,6 @@ import importlib.util
 import json
 import logging
 import os
-import re
 import site
 import sys
 from dataclasses import dataclass
@@ -104,37 +103,65 @@ def _refresh_optional_imports(provided: set[str]) -> None:
     """
     if not provided:
         return
-    names = "|".join(map(re.escape, sorted(provided)))
-    quick = re.compile(rf"^\s*(?:from|import)\s+(?:{names})\b|[\"'](?:{names})[\"']", re.MULTILINE)
-    sources: dict[str, tuple[ModuleType, str]] = {}
+    stale: dict[str, tuple[ModuleType, set[str]]] = {}
     for name, module in list(sys.modules.items()):
-        path = getattr(module, "__file__", None) if name.startswith("autogen.") else None
-        if not path or not path.endswith(".py"):
-            continue
-        try:
-            source = Path(path).read_text(encoding="utf-8")
-        except OSError:
-            continue
-        if quick.search(source) and any(_satisfiable(probe, provided) for probe in _probes(source)):
-            sources[name] = (module, source)
-    for module in _dependencies_first(sources):
+        probes = _module_probes(name, module)
+        if probes and any(_satisfiable(probe, provided) for probe in probes[1]):
+            stale[name] = (module, probes[0])
+    for module in _dependencies_first(stale):
         try:
             importlib.reload(module)
         except Exception as exc:  # noqa: BLE001 - a module that cannot reload keeps its first answer
             log.warning("could not reload %s after adding the environment: %s", module.__name__, exc)
-    if sources:
-        log.info("re-imported %s", ", ".join(sorted(sources)))
+    if stale:
+        log.info("re-imported %s", ", ".join(sorted(stale)))
 
 
-def _probes(source: str) -> list[set[str]]:
-    """The top-level packages each optional import of a module needs: the absolute imports of each
-    ``with optional_import_block():``, and the names given to each ``require_optional_import(...)``."""
+# module name -> (the modules it imports, the packages each of its optional imports needs); None: it
+# has no optional imports.
+# Filled by warm_up() in a standby before its task, so that using an environment reads no source then.
+_PROBES: dict[str, tuple[str, list[set[str]]] | None] = {}
+
+
+def warm_up() -> None:
+    """Reads the optional imports of the ag2 modules loaded now (a standby does it before its task)."""
+    for name, module in list(sys.modules.items()):
+        _module_probes(name, module)
+
+
+def _module_probes(name: str, module: ModuleType | None) -> tuple[set[str], list[set[str]]] | None:
+    if name in _PROBES:
+        return _PROBES[name]
+    found: tuple[set[str], list[set[str]]] | None = None
+    path = getattr(module, "__file__", None) if name.startswith("autogen.") else None
+    if path and path.endswith(".py"):
+        try:
+            source = Path(path).read_text(encoding="utf-8")
+        except OSError:
+            source = ""
+        if "optional_import" in source:
+            found = _probes(source, getattr(module, "__package__", None) or name.rpartition(".")[0])
+    _PROBES[name] = found
+    return found
+
+
+def _probes(source: str, package: str) -> tuple[set[str], list[set[str]]] | None:
+    """The ag2 modules a module imports, and the top-level packages each of its optional imports
+    needs: the absolute imports of each ``with optional_import_block():``, and the names given to each
+    ``require_optional_import(...)``. None when it has no optional imports."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return []
+        return None
+    imports: set[str] = set()
     probes: list[set[str]] = []
     for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            parts = package.split(".")
+            base = ".".join(parts[: len(parts) - node.level + 1])
+            imports.add(f"{base}.{node.module}" if node.module else base)
+        elif isinstance(node, ast.Import):
+            imports.update(a.name for a in node.names if a.name.startswith("autogen."))
         if isinstance(node, ast.With) and any(
                 isinstance(i.context_expr, ast.Call) and getattr(i.context_expr.func, "id", "") == "optional_import_block"
                 for i in node.items):
@@ -149,7 +176,7 @@ def _probes(source: str) -> list[set[str]]:
             first = node.args[0]
             items = first.elts if isinstance(first, (ast.List, ast.Tuple)) else [first]
             probes.append({i.value.split(".")[0] for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)})
-    return probes
+    return (imports, probes) if probes else None
 
 
 def _satisfiable(probe: set[str], provided: set[str]) -> bool:
@@ -165,7 +192,7 @@ def _satisfiable(probe: set[str], provided: set[str]) -> bool:
     return True
 
 
-def _dependencies_first(sources: dict[str, tuple[ModuleType, str]]) -> list[ModuleType]:
+def _dependencies_first(stale: dict[str, tuple[ModuleType, set[str]]]) -> list[ModuleType]:
     """The modules to reload, each after those of them it imports (``from .groq import`` ...)."""
     ordered: list[ModuleType] = []
     seen: set[str] = set()
@@ -174,14 +201,10 @@ def _dependencies_first(sources: dict[str, tuple[ModuleType, str]]) -> list[Modu
         if name in seen:
             return
         seen.add(name)
-        source = sources[name][1]
-        for other in sources:
-            last = other.rsplit(".", 1)[-1]
-            if other != name and re.search(rf"from\s+(?:\.+|{re.escape(other.rsplit('.', 1)[0])}\.){last}\s+import"
-                                           rf"|import\s+{re.escape(other)}\b", source):
-                visit(other)
-        ordered.append(sources[name][0])
+        for other in sorted(stale[name][1] & stale.keys()):
+            visit(other)
+        ordered.append(stale[name][0])
 
-    for name in sorted(sources):
+    for name in sorted(stale):
         visit(name)
     return ordered
