@@ -9,8 +9,6 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.waldiez.runner.protocol.ControlEntry;
 import io.waldiez.runner.protocol.ExitCodes;
-import io.waldiez.runner.protocol.PackagesPolicy;
-import io.waldiez.runner.protocol.PackagesRequest;
 import io.waldiez.runner.protocol.ProtocolCodec;
 import io.waldiez.runner.protocol.StatusEntry;
 import io.waldiez.runner.protocol.StreamKeys;
@@ -82,7 +80,7 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
     private final TaskMetrics metrics;
     private final ObjectMapper json;
     private final RunContainment containment;
-    private final EnvironmentBuilds packages;
+    private final LocalRunPackages packages;
     private final RunnerProcesses processes;
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService timers;
@@ -105,13 +103,11 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         this.metrics = metrics;
         this.json = json;
         this.containment = containment;
-        this.packages = packages;
+        this.packages = new LocalRunPackages(packages, redis, codec);
         // Every run learns where built environments are (read-only) and the policy; a standby too.
         RunnerProcesses plain = new RunnerProcesses(props, containment.sandbox(), Map.of());
-        Map<String, String> packagesEnv = packages.enabled()
-                ? packages.policy().runnerEnv("cache", plain.packagesDir(packages.cache().envs()).toString(), packagesWait())
-                : Map.of(PackagesPolicy.MODE, "off");
-        this.processes = new RunnerProcesses(props, containment.sandbox(), packagesEnv);
+        this.processes = new RunnerProcesses(props, containment.sandbox(),
+                this.packages.runnerEnv(plain.packagesDir(packages.cache().envs()).toString()));
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(props.maxConcurrent(), props.maxConcurrent(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), r -> daemon(r, "task-run-" + n.incrementAndGet()));
@@ -240,9 +236,7 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
                         "the server failed while supervising the run");
             } finally {
                 runs.remove(id);
-                if (run.packagesKey != null) {
-                    packages.release(run.packagesKey);
-                }
+                packages.ended(run);
                 dropRedisUser(run);
                 cleanup(run);
                 if (standby != null) {
@@ -370,7 +364,8 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
                         run.statusCursor = m.getId();
                         applied++;
                         codec.decodeOwnStatus(id, m.getId(), m.getBody()).ifPresent(s -> apply(run, s));
-                        codec.decodeOwnPackages(id, m.getId(), m.getBody()).ifPresent(p -> packages(run, p));
+                        codec.decodeOwnPackages(id, m.getId(), m.getBody())
+                                .ifPresent(p -> packages.request(run, p, () -> runs.get(id) == run));
                         if (run.finished) {
                             return;
                         }
@@ -400,46 +395,6 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
                 finishFromStatus(run, s);
             }
         }
-    }
-
-    /**
-     * A run's word about its packages (holding the run's lock): the environment it uses ({@code cached}:
-     * kept from eviction while it runs, counted as a hit), or the one it needs ({@code needed}: built
-     * once per key, the run told by a control entry when it is ready or why it is not). Only its first
-     * word counts: what comes later may be the flow's own code writing to its stream.
-     */
-    private void packages(LocalRun run, PackagesRequest request) {
-        if (run.packagesKey != null || !packages.enabled()) {
-            return;
-        }
-        String id = run.taskId();
-        run.packagesKey = request.key();
-        if (request.state() == PackagesRequest.State.CACHED) {
-            if (packages.cache().find(request.key()).isPresent()) {
-                packages.acquire(request.key(), true);
-            } else {
-                run.packagesKey = null;
-            }
-            return;
-        }
-        packages.acquire(request.key(), false);
-        log.info("the run needs packages {} (environment {})", request.requirements(), request.key());
-        packages.ensure(request).whenComplete((outcome, error) -> {
-            try (MDC.MDCCloseable ignored = MDC.putCloseable("task_id", id)) {
-                ControlEntry answer = error == null && outcome.ready() ? ControlEntry.packagesReady(id)
-                        : ControlEntry.packagesFailed(id, error != null ? "the server failed while building" : outcome.reason());
-                if (runs.get(id) == run) {
-                    redis.sync().xadd(StreamKeys.status(id), codec.encodeControl(answer));
-                }
-            } catch (RuntimeException e) {
-                log.warn("could not tell the run about its packages: {}", e.toString());
-            }
-        });
-    }
-
-    /** How long a run waits for its environment (the runner's own limit; the build has its own). */
-    private Duration packagesWait() {
-        return packages.enabled() ? packages.runWait() : Duration.ZERO;
     }
 
     /** Records the final status the runner reported (the archive is written first, by TaskTransitions). */
