@@ -145,6 +145,22 @@ public class ClientService {
     }
 
     /**
+     * Gives a client a new generated secret (the old one stops working at once) and returns it: the
+     * only time it is shown. Tokens issued before stay valid until they expire (access and refresh
+     * TTLs); delete the client to stop them at once.
+     *
+     * @throws ApiException 404 when there is no such client
+     */
+    public CreatedClient rotateSecret(String id) {
+        ClientRecord client = get(id);
+        String secret = Ids.randomHex(64);
+        jdbc.sql("UPDATE clients SET client_secret = :hash, updated_at = :now WHERE id = :id")
+                .param("hash", passwordEncoder.encode(secret)).param("now", now()).param("id", id).update();
+        log.info("Rotated the secret of client id={}", id);
+        return new CreatedClient(get(client.id()), secret);
+    }
+
+    /**
      * Hard delete of one client (204 even when missing, as the original).
      *
      * @throws ApiException 403 when a client tries to delete itself

@@ -1,0 +1,61 @@
+/** Small shared pieces of the views: hooks, status badge, times, messages. */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+/** Re-renders the caller whenever `subscribe` reports a change. */
+export function useSubscription(subscribe: (listener: () => void) => () => void): void {
+  const [, setTick] = useState(0);
+  useEffect(() => subscribe(() => setTick((t) => t + 1)), [subscribe]);
+}
+
+/** Calls `fn` now and every `ms` while the tab is visible; `fn` changes restart the cycle. */
+export function usePolling(fn: () => Promise<void> | void, ms: number, deps: unknown[]): void {
+  const saved = useRef(fn);
+  saved.current = fn;
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = async () => {
+      if (stopped) return;
+      if (document.visibilityState === 'visible') {
+        try {
+          await saved.current();
+        } catch {
+          // the view shows its own errors
+        }
+      }
+      if (!stopped) timer = setTimeout(tick, ms);
+    };
+    void tick();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span class={`badge badge-${status.toLowerCase()}`}>{status.replace(/_/g, ' ')}</span>;
+}
+
+export function formatTime(iso: string | number | null | undefined): string {
+  if (iso == null || iso === '') return '';
+  const d = typeof iso === 'number' ? new Date(iso) : new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleString();
+}
+
+export function Alert({ kind = 'error', children }: { kind?: 'error' | 'info'; children: ComponentChildren }) {
+  if (!children) return null;
+  return (
+    <div class={`alert alert-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export const ACTIVE = new Set(['PENDING', 'RUNNING', 'WAITING_FOR_INPUT']);
