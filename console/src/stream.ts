@@ -29,6 +29,11 @@ export function streamUrl(loc: { protocol: string; host: string }, taskId: strin
   return `${scheme}//${loc.host}/ws/${encodeURIComponent(taskId)}?after=${encodeURIComponent(lastId ?? '0')}`;
 }
 
+/** While entries arrive closer together than this (ms), rendering waits for the burst to end… */
+const BURST_GAP = 20;
+/** …but never longer than this (ms), so a long replay still shows progress. */
+const MAX_WAIT = 1000;
+
 /** Largest cached transcript (characters of JSON) kept per task; beyond it a reload replays from 0. */
 const CACHE_LIMIT = 3_000_000;
 
@@ -77,6 +82,7 @@ export class TaskStream {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private frameScheduled = false;
+  private lastEntryAt = 0;
   private readonly cache: TranscriptCache;
   private readonly onPageHide = () => this.persist();
 
@@ -171,16 +177,31 @@ export class TaskStream {
     }
   }
 
-  /** Many frames can arrive in one burst (a replay): the view renders once per animation frame. */
+  /**
+   * Many frames can arrive in one burst (a replay of thousands): rendering on every animation frame
+   * would render, then drop, items that the next frames push out of view. So while entries keep
+   * coming (one within the last BURST_GAP ms) the view waits, up to MAX_WAIT ms; a lone live entry
+   * renders within a frame or two.
+   */
   private scheduleRender(): void {
+    this.lastEntryAt = performance.now();
     if (this.frameScheduled) {
       return;
     }
     this.frameScheduled = true;
-    requestAnimationFrame(() => {
-      this.frameScheduled = false;
-      this.events.onTranscript();
-    });
+    const firstAt = this.lastEntryAt;
+    const check = () => {
+      const now = performance.now();
+      if (now - this.lastEntryAt < BURST_GAP && now - firstAt < MAX_WAIT) {
+        setTimeout(check, BURST_GAP);
+        return;
+      }
+      requestAnimationFrame(() => {
+        this.frameScheduled = false;
+        this.events.onTranscript();
+      });
+    };
+    setTimeout(check, BURST_GAP);
   }
 
   private scheduleSave(): void {

@@ -10,7 +10,7 @@ import { renderMarkdown } from '../markdown';
 import type { ChatItem, EventItem, InputItem, Item, LogItem, Transcript } from '../transcript';
 import { formatTime } from './common';
 
-export const WINDOW = 200;
+export const WINDOW = 100;
 
 export interface InputHandler {
   pendingRequestId: string | null;

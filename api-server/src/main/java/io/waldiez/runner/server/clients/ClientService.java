@@ -7,6 +7,7 @@ import io.waldiez.runner.server.common.Page;
 import io.waldiez.runner.server.common.PageParams;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -155,7 +156,7 @@ public class ClientService {
         ClientRecord client = get(id);
         String secret = Ids.randomHex(64);
         jdbc.sql("UPDATE clients SET client_secret = :hash, updated_at = :now WHERE id = :id")
-                .param("hash", passwordEncoder.encode(secret)).param("now", now()).param("id", id).update();
+                .param("hash", passwordEncoder.encode(secret)).param("now", Timestamp.from(now())).param("id", id).update();
         log.info("Rotated the secret of client id={}", id);
         return new CreatedClient(get(client.id()), secret);
     }

@@ -1,0 +1,150 @@
+// Shared pieces of the browser tests: the real API server on its embedded default (a temporary
+// data dir, free ports), Debian's chromium driven by playwright-core, screenshots, and Redis access.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const consoleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const repoRoot = resolve(consoleDir, '..');
+
+/** Screenshots (CI artifacts) go here; printed once. */
+export const outputDir = resolve(process.env.E2E_OUTPUT ?? join(consoleDir, 'target', 'e2e'));
+mkdirSync(outputDir, { recursive: true });
+
+export function flowPath(name) {
+  for (const dir of [process.env.E2E_FLOWS, join(repoRoot, '..', 'shared', 'flows'), join(repoRoot, 'examples', 'flows')]) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  throw new Error(`flow ${name} not found (set E2E_FLOWS)`);
+}
+
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+function serverJar() {
+  if (process.env.E2E_JAR) return process.env.E2E_JAR;
+  const dir = join(repoRoot, 'api-server', 'target');
+  const jar = existsSync(dir) && readdirSync(dir).find((f) => /^waldiez-api-server-.*\.jar$/.test(f) && !f.endsWith('-plain.jar'));
+  if (!jar) throw new Error('api-server jar not found: run mvn package first (or set E2E_JAR)');
+  return join(dir, jar);
+}
+
+/**
+ * Starts the server jar as `java -jar` with no configuration but ports and a temporary data dir:
+ * embedded PostgreSQL and Redis, local runner processes. Resolves once it is ready.
+ */
+export async function startServer() {
+  const port = await freePort();
+  const redisPort = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'waldiez-console-e2e-'));
+  const python = process.env.E2E_PYTHON ?? join(repoRoot, 'runner-image', '.venv', 'bin', 'python');
+  const logFile = join(outputDir, 'server.log');
+  const { openSync } = await import('node:fs');
+  const log = openSync(logFile, 'w');
+  const child = spawn('java', ['-jar', serverJar(), `--server.port=${port}`, `--waldiez.data-dir=${dataDir}`,
+    `--waldiez.embedded.redis.port=${redisPort}`, `--waldiez.launcher.local.python=${python}`],
+  { stdio: ['ignore', log, log] });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}); see ${logFile}`);
+    try {
+      const r = await fetch(`${baseUrl}/actuator/health/readiness`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - started > 180_000) throw new Error(`server not ready after 180 s; see ${logFile}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  console.log(`# server ready at ${baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s (log ${logFile})`);
+  const clients = JSON.parse(readFileSync(join(dataDir, 'clients.json'), 'utf8'));
+  const creds = (audience) => clients.find((c) => c.audience === audience);
+  return {
+    baseUrl, port, redisPort, dataDir, creds,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Debian's chromium, headless, with a fresh profile (a persistent context in a new temp dir); the
+ * flags keep it off the (closed) network. `options` are Playwright context options.
+ */
+export async function launchBrowser(options = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'waldiez-console-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    ...options,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+let shotNo = 0;
+let announced = false;
+export async function screenshot(page, name) {
+  if (!announced) {
+    console.log(`# screenshots in ${outputDir}`);
+    announced = true;
+  }
+  const file = join(outputDir, `${String(++shotNo).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Writes entries into Redis with redis-cli's pipe mode (RESP built here; Debian's redis-tools). */
+export function redisPipe(port, commands) {
+  const resp = commands.map((args) => `*${args.length}\r\n` + args.map((a) => {
+    const s = String(a);
+    return `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
+  }).join('')).join('');
+  const r = spawnSync('redis-cli', ['-p', String(port), '--pipe'], { input: resp, encoding: 'utf8' });
+  if (r.status !== 0 || !/errors: 0/.test(r.stdout)) {
+    throw new Error(`redis-cli --pipe failed: ${r.stdout} ${r.stderr}`);
+  }
+}
+
+/** REST helper for set-up steps that are not what a test is about. */
+export async function apiToken(baseUrl, cred) {
+  const r = await fetch(`${baseUrl}/auth/token`, {
+    method: 'POST', body: new URLSearchParams({ client_id: cred.client_id, client_secret: cred.client_secret }),
+  });
+  if (!r.ok) throw new Error(`token: ${r.status}`);
+  return (await r.json()).access_token;
+}
+
+/** The server the runner (e2e/run.mjs) started, as passed in the environment. */
+export function serverFromEnv() {
+  const baseUrl = process.env.E2E_BASE_URL;
+  if (!baseUrl) throw new Error('E2E_BASE_URL is not set: run the browser tests with `npm run e2e`');
+  const clients = JSON.parse(process.env.E2E_CLIENTS ?? '[]');
+  return {
+    baseUrl,
+    redisPort: Number(process.env.E2E_REDIS_PORT),
+    creds: (audience) => clients.find((c) => c.audience === audience),
+  };
+}
