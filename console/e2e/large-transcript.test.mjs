@@ -90,7 +90,9 @@ describe('large transcript', { timeout: 300_000 }, () => {
     }
     const entries = Number(await page.locator('[data-entries]').getAttribute('data-entries'));
     assert.ok(entries >= expected, `${entries} entries`);
-    assert.equal(await page.locator('.entry.chat').last().locator('.md strong').textContent(), String(ENTRIES - 2));
+    let lastChat = ENTRIES - 1;
+    while (lastChat % 3 !== 1) lastChat--;
+    assert.equal(await page.locator('.entry.chat').last().locator('.md strong').textContent(), String(lastChat));
     await screenshot(page, 'large-transcript');
 
     // A reload: the transcript comes from the tab's cache, then the socket resumes after its last entry.
@@ -108,5 +110,4 @@ describe('large transcript', { timeout: 300_000 }, () => {
     assert.ok((await page.locator('[data-ids]').count()) > before);
     await page.close();
   });
-});
 });
