@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the Java modules (Maven) and the Python task runner (pytest).
+# Runs every test of the project: the Java modules (Maven; it also builds the web console and runs
+# its unit tests), the web console in a real browser, and the Python task runner (pytest).
 # Works on a fresh machine: it prepares the runner virtualenv and, when run as root, installs the
 # Debian redis-server the Python tests start (the Java tests embed PostgreSQL and Redis).
 set -euo pipefail
@@ -19,6 +20,9 @@ scripts/prepare-compat-venv.sh "$root/compat-tests/.venv"
 
 step "Java modules: mvn verify"
 mvn -B -ntp verify -Dwaldiez.runner.python="$root/runner-image/.venv/bin/python"
+
+step "web console: browser tests (Playwright + Debian chromium against the server jar)"
+(cd console && E2E_PYTHON="$root/runner-image/.venv/bin/python" npm run e2e)
 
 step "Python task runner: pytest"
 cd runner-image

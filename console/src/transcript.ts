@@ -148,8 +148,12 @@ function itemOfPrint(entry: OutputEntry): Item {
       timestamp: entry.timestamp,
     };
   }
+  // waldiez's own structured prints (no ag2 event type), e.g. {"participants": [...]} at the start.
+  const title = event && !('type' in event) && Array.isArray(event.participants)
+    ? `participants: ${event.participants.map((p: any) => p?.name ?? '?').join(', ')}`
+    : eventTitle(type, content);
   return {
-    kind: 'event', key: entry.id, ids: [entry.id], eventType: type, title: eventTitle(type, content),
+    kind: 'event', key: entry.id, ids: [entry.id], eventType: type, title,
     detail: event ? (event.content ?? event) : data, timestamp: entry.timestamp,
   };
 }
