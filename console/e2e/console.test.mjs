@@ -243,6 +243,18 @@ describe('console', { timeout: 600_000 }, () => {
     await page.locator(`tr[data-client-id="${newId}"]`).waitFor({ state: 'detached' });
   });
 
+  test('refreshes its access token before it expires', async () => {
+    const token = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('waldiez.console.sessions') ?? '{}')['tasks-api']?.accessToken);
+    const first = await token();
+    assert.ok(first);
+    // The test server's tokens live 35 s; the console refreshes at 80 % of that, through /auth/token/refresh.
+    await page.waitForFunction((t) => JSON.parse(sessionStorage.getItem('waldiez.console.sessions') ?? '{}')['tasks-api']?.accessToken !== t,
+      first, { timeout: 45_000, polling: 500 });
+    await page.goto(`${server.baseUrl}/ui/#/`);
+    await page.locator('tbody tr[data-task-id]').first().waitFor();
+    assert.equal(await page.locator('.alert-error').count(), 0);
+  });
+
   test('signs out: tokens and cached transcripts are gone', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();

@@ -22,6 +22,9 @@ export function flowPath(name) {
   throw new Error(`flow ${name} not found (set E2E_FLOWS)`);
 }
 
+/** Access-token lifetime of the test server: the console refreshes at 80 % (here after ~5 s). */
+export const ACCESS_TOKEN_TTL_S = 35;
+
 export function freePort() {
   return new Promise((ok, fail) => {
     const srv = createServer();
@@ -54,7 +57,9 @@ export async function startServer() {
   const { openSync } = await import('node:fs');
   const log = openSync(logFile, 'w');
   const child = spawn('java', ['-jar', serverJar(), `--server.port=${port}`, `--waldiez.data-dir=${dataDir}`,
-    `--waldiez.embedded.redis.port=${redisPort}`, `--waldiez.launcher.local.python=${python}`],
+    `--waldiez.embedded.redis.port=${redisPort}`, `--waldiez.launcher.local.python=${python}`,
+    // Short-lived access tokens, so the console's refresh-before-expiry runs during the tests.
+    `--waldiez.auth.access-token-ttl=${ACCESS_TOKEN_TTL_S}s`],
   { stdio: ['ignore', log, log] });
   const baseUrl = `http://127.0.0.1:${port}`;
   const started = Date.now();
