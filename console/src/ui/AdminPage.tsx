@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api, auth } from '../app';
 import type { Client, Page } from '../api';
-import { Alert, errorMessage, formatTime, usePolling } from './common';
+import { Alert, Pager, errorMessage, formatTime, usePolling } from './common';
 import { SignIn } from './SignIn';
 import { TaskTable } from './TaskTable';
 
@@ -108,11 +108,7 @@ function Clients() {
         </table>
       </div>
       {page && (
-        <nav class="pager" aria-label="Client pages">
-          <button type="button" disabled={pageNo <= 1} onClick={() => setPageNo(pageNo - 1)}>Previous</button>
-          <span>Page {page.page} of {Math.max(1, page.pages)} · {page.total} clients</span>
-          <button type="button" disabled={pageNo >= page.pages} onClick={() => setPageNo(pageNo + 1)}>Next</button>
-        </nav>
+        <Pager label="Client pages" page={page.page} pages={page.pages} total={page.total} noun="client" onPage={setPageNo} />
       )}
     </section>
   );

@@ -8,7 +8,7 @@ import type { Page, Task } from '../api';
 import { saveBlob } from '../api';
 import type { Audience } from '../auth';
 import { STATUSES } from '../frames';
-import { ACTIVE, Alert, StatusBadge, errorMessage, formatTime, usePolling } from './common';
+import { ACTIVE, Alert, Pager, StatusBadge, errorMessage, formatTime, usePolling } from './common';
 
 const POLL_MS = 2_000;
 
@@ -118,17 +118,14 @@ export function TaskTable({ audience, refreshKey }: { audience: Audience; refres
         </table>
       </div>
       {page && (
-        <nav class="pager" aria-label="Pages">
-          <button type="button" disabled={pageNo <= 1} onClick={() => setPageNo(pageNo - 1)}>Previous</button>
-          <span aria-live="polite">Page {page.page} of {Math.max(1, page.pages)} · {page.total} task{page.total === 1 ? '' : 's'}</span>
-          <button type="button" disabled={pageNo >= page.pages} onClick={() => setPageNo(pageNo + 1)}>Next</button>
+        <Pager label="Pages" page={page.page} pages={page.pages} total={page.total} noun="task" onPage={setPageNo}>
           <label>
             Per page{' '}
             <select value={size} onChange={(e) => { setSize(Number((e.target as HTMLSelectElement).value)); setPageNo(1); }}>
               {[10, 20, 50, 100].map((n) => <option value={n}>{n}</option>)}
             </select>
           </label>
-        </nav>
+        </Pager>
       )}
     </section>
   );

@@ -59,3 +59,18 @@ export function errorMessage(e: unknown): string {
 }
 
 export const ACTIVE = new Set(['PENDING', 'RUNNING', 'WAITING_FOR_INPUT']);
+
+/** Previous / next through a paged list; `children` adds controls (e.g. page size). */
+export function Pager({ label, page, pages, total, noun, onPage, children }: {
+  label: string; page: number; pages: number; total: number; noun: string; onPage: (page: number) => void;
+  children?: ComponentChildren;
+}) {
+  return (
+    <nav class="pager" aria-label={label}>
+      <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)}>Previous</button>
+      <span aria-live="polite">Page {page} of {Math.max(1, pages)} · {total} {noun}{total === 1 ? '' : 's'}</span>
+      <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)}>Next</button>
+      {children}
+    </nav>
+  );
+}
