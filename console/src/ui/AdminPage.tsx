@@ -92,7 +92,7 @@ function Clients() {
                 <td data-label="Audience">{c.audience}</td>
                 <td data-label="Name">{c.name}{c.description ? <div class="muted small">{c.description}</div> : null}</td>
                 <td data-label="Created">{formatTime(c.created_at)}</td>
-                <td data-label="Actions" class="actions">
+                <td data-label="Actions"><div class="actions">
                   <button type="button" aria-label={`Rotate the secret of ${c.client_id}`}
                     onClick={() => confirm(`New secret for ${c.client_id}? The old one stops working.`) && act(async () => setSecret(await api.rotateClientSecret(c.id)))}>
                     Rotate secret</button>
@@ -101,7 +101,7 @@ function Clients() {
                       onClick={() => confirm(`Delete client ${c.client_id}? Its tokens stop working at once.`) && act(() => api.deleteClient(c.id))}>
                       Delete</button>
                   )}
-                </td>
+                </div></td>
               </tr>
             ))}
           </tbody>

@@ -96,7 +96,7 @@ export function TaskTable({ audience, refreshKey }: { audience: Audience; refres
                 </td>
                 <td data-label="Status"><StatusBadge status={t.status} /></td>
                 <td data-label="Created">{formatTime(t.created_at)}</td>
-                <td data-label="Actions" class="actions">
+                <td data-label="Actions"><div class="actions">
                   {ACTIVE.has(t.status) && (
                     <button type="button" onClick={() => act(`Cancelled ${t.filename}.`, () => api.cancelTask(audience, t.id))}
                       aria-label={`Cancel ${t.filename} (${t.id})`}>Cancel</button>
@@ -108,7 +108,7 @@ export function TaskTable({ audience, refreshKey }: { audience: Audience; refres
                       onClick={() => confirm(`Delete ${t.filename}?`) && act(`Deleted ${t.filename}.`, () => api.deleteTask(audience, t.id))}
                       aria-label={`Delete ${t.filename} (${t.id})`}>Delete</button>
                   )}
-                </td>
+                </div></td>
               </tr>
             ))}
             {page && page.items.length === 0 && (

@@ -30,11 +30,25 @@ export function TranscriptView({ transcript, version, input, live }: {
   const start = Math.max(0, items.length - windowSize);
   const shown = items.slice(start).filter((i) => (i.kind !== 'event' || showEvents) && (i.kind !== 'log' || showLog));
 
+  // Follow the newest entry while the reader is at the bottom. Entries off screen are laid out with
+  // an estimated height (content-visibility), so the scroll is repeated for two frames as real
+  // heights arrive; scroll events meanwhile are ours, not the reader's.
+  const following = useRef(0);
   useLayoutEffect(() => {
     const el = box.current;
-    if (el && stick.current) {
+    if (!el || !stick.current) return;
+    const toBottom = () => {
       el.scrollTop = el.scrollHeight;
-    }
+    };
+    following.current++;
+    toBottom();
+    requestAnimationFrame(() => {
+      toBottom();
+      requestAnimationFrame(() => {
+        toBottom();
+        following.current--;
+      });
+    });
   }, [version, showEvents, showLog]);
 
   return (
@@ -47,6 +61,7 @@ export function TranscriptView({ transcript, version, input, live }: {
       <div class="transcript" ref={box} tabIndex={0} role="log" aria-label="Conversation"
         data-entries={transcript.size} data-last-id={transcript.lastId ?? ''}
         onScroll={(e) => {
+          if (following.current > 0) return;
           const el = e.currentTarget as HTMLDivElement;
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         }}>
