@@ -18,6 +18,9 @@ describe('console', { timeout: 600_000 }, () => {
   /** Every output entry id received over any WebSocket of the page, in order, and the socket URLs. */
   const received = [];
   const sockets = [];
+  /** Ids of the entries fetched through the transcript route (task id → ids), and its request URLs. */
+  const fetched = new Map();
+  const historyRequests = [];
 
   before(async () => {
     chromium = await launchBrowser({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -27,6 +30,15 @@ describe('console', { timeout: 600_000 }, () => {
       if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
     });
     page.on('dialog', (d) => d.accept());
+    page.on('request', (r) => {
+      if (/\/api\/v1\/tasks\/[0-9a-f]{32}\/transcript/.test(r.url())) historyRequests.push(r.url());
+    });
+    page.on('response', async (r) => {
+      const m = /\/api\/v1\/tasks\/([0-9a-f]{32})\/transcript/.exec(r.url());
+      if (!m || !r.ok()) return;
+      const ids = (await r.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l).id);
+      fetched.set(m[1], [...(fetched.get(m[1]) ?? []), ...ids]);
+    });
     page.on('websocket', (ws) => {
       sockets.push(ws.url());
       ws.on('framereceived', (f) => {
@@ -88,12 +100,16 @@ describe('console', { timeout: 600_000 }, () => {
     const countBefore = Number(await page.locator('[data-entries]').getAttribute('data-entries'));
     assert.ok(before && countBefore > 0);
     const socketsBefore = sockets.length;
+    const requestsBefore = historyRequests.length;
     await page.reload();
     await page.locator('.entry.input.pending').waitFor();
+    // The page resumes from its cached transcript: the entries after the last one seen, then the socket.
+    const resumeRequest = historyRequests[requestsBefore];
+    assert.ok(resumeRequest, 'a transcript request after the reload');
+    assert.equal(new URL(resumeRequest).searchParams.get('after'), before, 'resumed after the last entry seen');
     const resumeUrl = sockets[socketsBefore];
     assert.ok(resumeUrl, 'a new WebSocket after the reload');
-    assert.equal(new URL(resumeUrl).searchParams.get('after'), before, 'resumed after the last entry seen');
-    assert.ok(!/token/i.test(resumeUrl), 'no token in the WebSocket URL');
+    assert.ok(!/token/i.test(resumeUrl + resumeRequest), 'no token in a URL');
     assert.ok(Number(await page.locator('[data-entries]').getAttribute('data-entries')) >= countBefore);
   });
 
@@ -127,7 +143,10 @@ describe('console', { timeout: 600_000 }, () => {
     const lines = strFromU8(files[`${taskId}/transcript.jsonl`]).split('\n').filter(Boolean);
     const expected = lines.map((l) => JSON.parse(l).id);
     assert.ok(expected.length > 10);
-    assert.deepEqual(received, expected, 'over all sockets, each entry was received once, in order');
+    const all = [...(fetched.get(taskId) ?? []), ...received];
+    assert.equal(new Set(all).size, all.length, 'no entry was received twice (transcript route and sockets together)');
+    assert.deepEqual([...all].sort(), [...expected].sort(), 'every entry was received');
+    assert.ok(received.length > 0, 'entries arrived live over the socket too');
     const shownIds = (await page.locator('[data-ids]').evaluateAll((els) => els.map((e) => e.dataset.ids)))
       .flatMap((s) => s.split(' '));
     assert.deepEqual([...shownIds].sort(), [...expected].sort(), 'the page shows each entry once');

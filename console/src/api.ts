@@ -105,6 +105,11 @@ export class Api {
     return this.json('tasks-api', '/api/v1/tasks', { method: 'POST', body: form });
   }
 
+  /** NDJSON of a task's output entries after a stream id (owner or admin-api). */
+  async transcript(audience: Audience, id: string, after: string): Promise<string> {
+    return (await this.request(audience, `/api/v1/tasks/${id}/transcript?after=${encodeURIComponent(after)}`)).text();
+  }
+
   cancelTask(audience: Audience, id: string): Promise<Task> {
     return this.json(audience, `/api/v1/tasks/${id}/cancel`, { method: 'POST' });
   }

@@ -78,11 +78,29 @@ export function parseFrame(text: string): Frame | null {
     kind: 'output',
     id: raw.id,
     type: raw.type,
-    data: raw.data ?? '',
+    data: raw.type === 'print' ? printData(raw.data) : raw.data ?? '',
     requestId: typeof raw.request_id === 'string' ? raw.request_id : null,
     password: raw.password === true || String(raw.password).toLowerCase() === 'true',
     timestamp: toNumber(raw.timestamp),
   };
+}
+
+/**
+ * A print's data as the WebSocket sends it: JSON text of an object or array (an ag2 event) parsed,
+ * anything else as it is. The transcript route and the download carry the text unparsed.
+ */
+function printData(data: unknown): unknown {
+  if (typeof data === 'string' && /^\s*[[{]/.test(data)) {
+    try {
+      const parsed = JSON.parse(data);
+      if (typeof parsed === 'object' && parsed !== null) {
+        return parsed;
+      }
+    } catch {
+      // plain text that happens to start with a bracket
+    }
+  }
+  return data ?? '';
 }
 
 const STREAM_ID = /^(\d+)-(\d+)$/;

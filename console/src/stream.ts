@@ -1,8 +1,10 @@
 /**
- * Follows one task over its WebSocket (/ws/{id}), resuming from the last entry applied
- * (`?after=<stream id>`, `0` for everything): after a dropped connection, and after a reload thanks
- * to the transcript cached in sessionStorage. The token travels in the subprotocol header
- * (`tasks-api, <jwt>`), never in the URL.
+ * Follows one task: first the entries after the last one applied, in one request
+ * (GET /api/v1/tasks/{id}/transcript?after=…, far faster than thousands of frames), then its
+ * WebSocket (/ws/{id}?after=<last id>) for the rest, live. The same happens after a dropped
+ * connection, and after a reload thanks to the transcript cached in sessionStorage, so nothing is
+ * lost or repeated. The token travels in headers (the WebSocket's subprotocol `tasks-api, <jwt>`),
+ * never in a URL.
  */
 import { STORAGE_PREFIX } from './auth';
 import { isFinal, parseFrame, type OutputEntry, type StatusFrame } from './frames';
@@ -90,6 +92,8 @@ export class TaskStream {
     private readonly taskId: string,
     private readonly token: () => Promise<string | null>,
     private readonly events: StreamEvents,
+    /** NDJSON of the entries after a cursor (the transcript route); null when it cannot be had. */
+    private readonly history: ((after: string) => Promise<string | null>) | null = null,
     storage: Storage = sessionStorage,
   ) {
     this.cache = new TranscriptCache(storage, taskId);
@@ -124,9 +128,13 @@ export class TaskStream {
       return;
     }
     this.events.onState(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    await this.catchUp();
     const token = await this.token();
     if (!token) {
       this.events.onState('failed', 'Signed out.');
+      return;
+    }
+    if (this.closed) {
       return;
     }
     const socket = new WebSocket(streamUrl(location, this.taskId, this.transcript.lastId), ['tasks-api', token]);
@@ -155,6 +163,29 @@ export class TaskStream {
       this.events.onState('reconnecting', `connection lost (${ev.code}); retrying in ${Math.round(delay / 100) / 10} s`);
       this.retryTimer = setTimeout(() => void this.connect(), delay);
     };
+  }
+
+  /** Applies the entries after the last one in one request; on failure the socket replays them instead. */
+  private async catchUp(): Promise<void> {
+    if (!this.history) {
+      return;
+    }
+    try {
+      const text = await this.history(this.transcript.lastId ?? '0');
+      let added = 0;
+      for (const line of text?.split('\n') ?? []) {
+        const frame = line ? parseFrame(line) : null;
+        if (frame?.kind === 'output' && this.transcript.add(frame)) {
+          added++;
+        }
+      }
+      if (added) {
+        this.events.onTranscript();
+        this.scheduleSave();
+      }
+    } catch {
+      // the WebSocket replays from the same cursor
+    }
   }
 
   private onMessage(text: string): void {

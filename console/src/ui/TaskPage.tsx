@@ -54,7 +54,7 @@ export function TaskPage({ id, audience }: { id: string; audience: Audience }) {
         if (s === 'reconnecting') void refreshTask();
       },
       onServerError: setServerError,
-    });
+    }, (after) => api.transcript('tasks-api', id, after));
     streamRef.current = stream;
     setVersion((v) => v + 1);
     stream.start();
@@ -109,13 +109,9 @@ export function TaskPage({ id, audience }: { id: string; audience: Audience }) {
   };
 
   const loadArchivedTranscript = async () => {
-    const blob = await api.download(audience, id);
-    const { unzipSync, strFromU8 } = await import('fflate');
-    const files = unzipSync(new Uint8Array(await blob.arrayBuffer()));
-    const name = Object.keys(files).find((n) => n.endsWith('/transcript.jsonl'));
     const t = new Transcript();
-    for (const line of name ? strFromU8(files[name]).split('\n') : []) {
-      const f = line.trim() ? parseFrame(line) : null;
+    for (const line of (await api.transcript(audience, id, '0')).split('\n')) {
+      const f = line ? parseFrame(line) : null;
       if (f?.kind === 'output') t.add(f);
     }
     setAdminTranscript(t);
