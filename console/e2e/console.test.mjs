@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { unzipSync, strFromU8 } from 'fflate';
-import { apiToken, flowPath, launchBrowser, screenshot, serverFromEnv } from './support.mjs';
+import { accessibilityProblems, apiToken, flowPath, launchBrowser, screenshot, serverFromEnv } from './support.mjs';
 
 const server = serverFromEnv();
 const flow = flowPath('dummy_with_input.waldiez');
@@ -58,6 +58,8 @@ describe('console', { timeout: 600_000 }, () => {
 
   test('signs in with client credentials using the keyboard alone', async () => {
     await page.goto(`${server.baseUrl}/ui/`);
+    await page.getByLabel('Client ID').waitFor();
+    assert.deepEqual(await accessibilityProblems(page), [], 'sign-in page: no accessibility violations');
     const cred = server.creds('tasks-api');
     await page.getByLabel('Client ID').focus();
     await page.keyboard.type(cred.client_id);
@@ -66,6 +68,7 @@ describe('console', { timeout: 600_000 }, () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Run a flow' }).waitFor();
     assert.ok(!page.url().includes(cred.client_secret), 'the secret is never in the URL');
+    assert.deepEqual(await accessibilityProblems(page), [], 'tasks page: no accessibility violations');
     const stored = await page.evaluate(() => JSON.stringify(sessionStorage));
     assert.ok(!stored.includes(cred.client_secret), 'the secret is not kept');
     await screenshot(page, 'tasks-signed-in');
@@ -101,8 +104,10 @@ describe('console', { timeout: 600_000 }, () => {
     assert.ok(before && countBefore > 0);
     const socketsBefore = sockets.length;
     const requestsBefore = historyRequests.length;
+    const socketAfterReload = page.waitForEvent('websocket');
     await page.reload();
     await page.locator('.entry.input.pending').waitFor();
+    await socketAfterReload;
     // The page resumes from its cached transcript: the entries after the last one seen, then the socket.
     const resumeRequest = historyRequests[requestsBefore];
     assert.ok(resumeRequest, 'a transcript request after the reload');
@@ -134,6 +139,7 @@ describe('console', { timeout: 600_000 }, () => {
     assert.ok(answered >= 2, `answered ${answered} prompts`);
     await page.locator('.conn-ended').waitFor();
     await screenshot(page, 'task-completed');
+    assert.deepEqual(await accessibilityProblems(page), [], 'task page: no accessibility violations');
   });
 
   test('shows every entry of the transcript exactly once', async () => {
@@ -185,9 +191,17 @@ describe('console', { timeout: 600_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  test('cancels a second task', async () => {
+  test('cancels a second task, uploaded by drag-and-drop', async () => {
     await page.goto(`${server.baseUrl}/ui/#/`);
-    await page.locator('#upload-file').setInputFiles(flow);
+    // This time by drag-and-drop: a drop event carrying the file, as a browser makes one.
+    const drop = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dummy_with_input.waldiez', { type: 'application/json' }));
+      return dt;
+    }, readFileSync(flow, 'utf8'));
+    await page.locator('.dropzone').dispatchEvent('dragover', { dataTransfer: drop });
+    await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer: drop });
+    await page.getByText('Chosen: dummy_with_input.waldiez').waitFor();
     await page.getByRole('button', { name: 'Start' }).click();
     await page.waitForURL((u) => /#\/tasks\/[0-9a-f]{32}$/.test(u.hash) && !u.hash.includes(taskId));
     await page.locator('.entry.input.pending').waitFor();
@@ -255,7 +269,7 @@ describe('console', { timeout: 600_000 }, () => {
     const newId = await secretBox.locator('code').first().innerText();
     const firstSecret = await secretBox.locator('.secret-value').innerText();
     await page.getByRole('button', { name: 'Done' }).click();
-    await page.getByRole('button', { name: `Rotate the secret of ${newId}` }).click();
+    await page.getByRole('button', { name: `Rotate secret of ${newId}` }).click();
     await page.locator('.secret').waitFor();
     const rotated = await page.locator('.secret .secret-value').innerText();
     assert.notEqual(rotated, firstSecret);
@@ -264,6 +278,7 @@ describe('console', { timeout: 600_000 }, () => {
     const fresh = await fetch(`${server.baseUrl}/auth/token`, { method: 'POST', body: new URLSearchParams({ client_id: newId, client_secret: rotated }) });
     assert.equal(fresh.status, 200, 'the new secret works');
     await screenshot(page, 'admin');
+    assert.deepEqual(await accessibilityProblems(page), [], 'admin page: no accessibility violations');
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('button', { name: `Delete ${newId}` }).click();
     await page.locator(`tr[data-client-id="${newId}"]`).waitFor({ state: 'detached' });

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 export const consoleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -152,4 +153,19 @@ export function serverFromEnv() {
     redisPort: Number(process.env.E2E_REDIS_PORT),
     creds: (audience) => clients.find((c) => c.audience === audience),
   };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.x A/AA rules (labels, contrast, roles, keyboard…) on the page as it is now:
+ * one line per violated rule with the nodes that break it. Evaluated through the DevTools protocol,
+ * so the page's CSP (script-src 'self') stays as it is.
+ */
+export async function accessibilityProblems(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 }

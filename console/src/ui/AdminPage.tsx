@@ -93,7 +93,7 @@ function Clients() {
                 <td data-label="Name">{c.name}{c.description ? <div class="muted small">{c.description}</div> : null}</td>
                 <td data-label="Created">{formatTime(c.created_at)}</td>
                 <td data-label="Actions"><div class="actions">
-                  <button type="button" aria-label={`Rotate the secret of ${c.client_id}`}
+                  <button type="button" aria-label={`Rotate secret of ${c.client_id}`}
                     onClick={() => confirm(`New secret for ${c.client_id}? The old one stops working.`) && act(async () => setSecret(await api.rotateClientSecret(c.id)))}>
                     Rotate secret</button>
                   {c.client_id !== me && (

@@ -59,7 +59,6 @@ export function TaskPage({ id, audience }: { id: string; audience: Audience }) {
     setVersion((v) => v + 1);
     stream.start();
     return () => stream.close();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id, audience]);
 
   // Polling as well: admins have no stream, and it catches anything a stream could not say.

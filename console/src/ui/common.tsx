@@ -31,7 +31,6 @@ export function usePolling(fn: () => Promise<void> | void, ms: number, deps: unk
       stopped = true;
       clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
 }
 
