@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what the build and tests need beyond Java, Maven and Python:
-# the Debian redis-server binary (Python runner tests start their own instance on a free port),
-# redis-cli (the console's large-transcript test writes entries with it) and Debian's chromium
-# (the console's browser tests drive it with Playwright; no browser download). Node.js >= 20.19
-# with npm builds the console; Debian 12's own nodejs is older, so it is checked, not installed.
+# the Debian redis-server binary (Redis 7: the embedded default runs it, and the Python runner
+# tests start their own instance on a free port), bubblewrap (the local runs' sandbox), redis-cli
+# (the console's large-transcript test writes entries with it) and Debian's chromium (the console's
+# browser tests drive it with Playwright; no browser download). Node.js >= 20.19 with npm builds
+# the console; Debian 12's own nodejs is older, so it is checked, not installed.
 # As root it installs what is missing with apt; otherwise it says what to install.
 set -euo pipefail
 
@@ -13,6 +14,8 @@ command -v mvn >/dev/null || missing+=(maven)
 command -v python3 >/dev/null || missing+=(python3)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
+# Local runs are sandboxed with bubblewrap (docs/security.md).
+command -v bwrap >/dev/null || missing+=(bubblewrap)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 

@@ -30,6 +30,18 @@ def _shared_flows() -> Path:
 
 
 SHARED_FLOWS = _shared_flows()
+# The per-run Redis ACL (protocol v2): the same rules file the Java supervisors apply.
+TASK_ACL_RULES = REPO_ROOT / "protocol/src/main/resources/io/waldiez/runner/protocol/task-acl.rules"
+
+
+def create_task_user(admin: "redis.Redis[str]", task_id: str) -> tuple[str, str]:
+    """Creates the run's ACL user as a supervisor does; returns (username, password)."""
+    password = uuid.uuid4().hex + uuid.uuid4().hex
+    rules = [line.strip().replace("{task_id}", task_id).replace("{password}", password)
+             for line in TASK_ACL_RULES.read_text().splitlines()]
+    username = f"task-{task_id}"
+    admin.execute_command("ACL", "SETUSER", username, *[r for r in rules if r and not r.startswith("#")])
+    return username, password
 
 
 def _check_installed_package_is_current() -> None:

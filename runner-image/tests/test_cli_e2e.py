@@ -12,13 +12,15 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+import redis
 
-from .conftest import TEST_FLOWS, RunnerProcess, free_port, shared_flow, wait_for_redis
+from .conftest import TEST_FLOWS, RunnerProcess, create_task_user, free_port, shared_flow, wait_for_redis
 from .llm_stub import CANNED_REPLY, start_stub
 
 pytestmark = pytest.mark.e2e
@@ -67,9 +69,10 @@ def test_valid_flow_completes_with_transcript_results_and_artifacts(start_runner
     assert isinstance(stored, list) and stored[0]["summary"] == "Hello from Assistant2"
     statuses = [f["status"] for _i, f in rp.client.xrange(rp.keys["status"])]
     assert statuses == ["RUNNING", "COMPLETED"]
-    # the global status stream got the same lifecycle
-    glob = [f["status"] for _i, f in rp.client.xrange("task-status") if f.get("task_id") == task_id]
-    assert glob == ["RUNNING", "COMPLETED"]
+    # the global hint stream names the task after each status, without its data
+    hints = [f for _i, f in rp.client.xrange("task-status") if f.get("task_id") == task_id]
+    assert [h["status"] for h in hints] == ["RUNNING", "COMPLETED"]
+    assert all(set(h) == {"task_id", "status", "timestamp"} for h in hints)
 
     raw = rp.client.connection_pool.connection_kwargs  # same server, binary read for the zip
     import redis as _redis
@@ -417,3 +420,46 @@ def test_flow_failing_at_run_time_exit_10(start_runner: Start, task_id: str, tmp
     assert "stub refuses this request" in data["error"] and data["error_type"] == "FlowError"
     assert any(e["type"] == "print" and e["data"].startswith("Task failed: ") for e in rp.output)
     assert rp.client.get(rp.keys["results"]) is not None
+
+
+def test_flow_failing_at_import_reports_the_cause(start_runner: Start, task_id: str) -> None:
+    """A tool importing a package the environment lacks: the cause reaches the status and the stream."""
+    rp = start_runner(TEST_FLOWS / "missing_package.waldiez", task_id)
+    assert rp.finish() == 10, rp.stderr_tail()
+    data = json.loads(rp.final_status()["data"])
+    cause = "ModuleNotFoundError: No module named 'matplotlib_not_installed_here'"
+    assert cause in data["error"], data
+    assert "\n" not in data["error"] and "Traceback" not in data["error"]
+    prints = [e["data"] for e in rp.output if e["type"] == "print"]
+    assert any("Workflow execution failed" in p and "matplotlib_not_installed_here" in p for p in prints), prints
+    assert any(p.startswith("Task failed: ") and cause in p for p in prints), prints
+
+
+def test_a_run_needs_nothing_beyond_its_own_acl_user(start_runner: Start, task_id: str, r: Any,
+                                                     redis_url: str) -> None:
+    """Protocol v2: the runner works with the per-run ACL user, and that user reaches nothing else."""
+    user, password = create_task_user(r, task_id)
+    other = uuid.uuid4().hex
+    r.xadd(f"task:{other}:output", {"type": "print", "data": "secret of another task"})
+    try:
+        rp = start_runner(shared_flow("dummy_with_input.waldiez"), task_id,
+                          env={"WALDIEZ_REDIS_USERNAME": user, "WALDIEZ_REDIS_PASSWORD": password})
+        drive_inputs(rp, lambda _e, n: f"answer {n}")
+        assert rp.finish() == 0, rp.stderr_tail()
+        assert rp.final_status()["status"] == "COMPLETED"
+        assert [f["task_id"] for _i, f in r.xrange("task-status")].count(task_id) >= 3
+
+        host_port = redis_url.split("//", 1)[1]
+        own = redis.Redis.from_url(f"redis://{user}:{password}@{host_port}", decode_responses=True)
+        assert own.xrange(f"task:{task_id}:output")
+        own.xadd("task-status", {"task_id": other, "status": "COMPLETED"})  # write-only: allowed
+        for attempt in (lambda: own.xrange("task-status"), lambda: own.xrange(f"task:{other}:output"),
+                        lambda: own.xadd(f"task:{other}:input_response", {"request_id": "x", "data": "y"}),
+                        lambda: own.keys("*"), lambda: own.scan(0), lambda: own.expire("task-status", 1),
+                        lambda: own.delete(f"task:{other}:output"), lambda: own.execute_command("ACL", "LIST"),
+                        lambda: own.publish("task-status", "x"), lambda: own.config_get("*")):
+            with pytest.raises(redis.exceptions.NoPermissionError):
+                attempt()
+        own.close()
+    finally:
+        r.execute_command("ACL", "DELUSER", user)

@@ -45,8 +45,8 @@ def test_print_and_send_write_both_streams_and_stdout(link: RedisLink, r: "redis
     assert [e["data"] for e in out[:2]] == ["Hello World\n", "a-b!"]
     assert all(e["type"] == "print" and e["task_id"] == link.task_id for e in out)
     assert json.loads(out[2]["data"]) == {"type": "text", "content": {"content": "Hi", "sender": "A", "recipient": "B"}}
-    mine = [e for e in entries(r, protocol.GLOBAL_OUTPUT) if e["task_id"] == link.task_id]
-    assert mine == out
+    # protocol v2: output goes to the task's own stream only (no global copy any run could read)
+    assert not r.exists("task-output")
     transcript = link.transcript.getvalue()  # type: ignore[attr-defined]
     assert "[print] Hello World" in transcript and "[A -> B] Hi" in transcript
 

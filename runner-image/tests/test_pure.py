@@ -17,9 +17,9 @@ from waldiez_task_runner.artifacts import zip_folder
 from waldiez_task_runner import cli
 from waldiez_task_runner.config import DEFAULT_INPUT_TIMEOUT, parse_settings
 from waldiez_task_runner.flow import InvalidFlow, check_results, load_flow
-from waldiez_task_runner.io_stream import readable_event
+from waldiez_task_runner.io_stream import readable_event, summarize_exception
 from waldiez_task_runner.protocol import MalformedEntry, Status, normalize_input, parse_answer
-from waldiez_task_runner.redaction import redact_url
+from waldiez_task_runner.redaction import redact_secrets, redact_url
 from waldiez_task_runner.serialization import make_serializable
 
 from .conftest import shared_flow
@@ -324,3 +324,18 @@ def test_sqlite_databases_in_the_workdir_are_opened_without_durability(tmp_path:
     assert scratch_sqlite.is_scratch(str(workdir / "sub" / "x.db").encode(), workdir)
     inside.close()
     outside.close()
+
+
+def test_redact_secrets_masks_secret_env_values_and_url_credentials() -> None:
+    env = {"OPENAI_API_KEY": "sk-live-123456", "MY_TOKEN": "tok-abcdef", "SHORT_KEY": "abc", "HOME": "/home/x"}
+    text = "401 for key sk-live-123456 at https://bob:hunter22@api.example/v1 (tok-abcdef) in /home/x abc"
+    assert redact_secrets(text, env) == "401 for key *** at https://***@api.example/v1 (***) in /home/x abc"
+
+
+def test_summarize_exception_gives_type_message_and_the_flow_frame() -> None:
+    try:
+        exec(compile("import no_such_module_here\n", "/tmp/wlz/flow.py", "exec"))  # noqa: S102
+    except ModuleNotFoundError as exc:
+        assert summarize_exception(exc) == \
+            "ModuleNotFoundError: No module named 'no_such_module_here' (flow.py, line 1)"
+    assert summarize_exception(None) is None

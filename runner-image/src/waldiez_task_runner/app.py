@@ -29,7 +29,7 @@ from . import artifacts, flow, protocol, scratch_sqlite
 from .config import Settings
 from .io_stream import RedisIOStream
 from .protocol import ExitCode, Status
-from .redaction import redact_url
+from .redaction import redact_secrets, redact_url
 from .redis_link import RedisLink, RedisOptions, RedisUnavailable, connect
 from .serialization import to_json
 
@@ -102,7 +102,8 @@ class TaskRun:
         s = self.settings
         log.info("task %s: flow %s, Redis %s", s.task_id, s.flow, redact_url(s.redis_url))
         try:
-            client = connect(RedisOptions(s.redis_url, s.redis_password, s.redis_ca_cert, s.redis_retries))
+            client = connect(RedisOptions(s.redis_url, s.redis_password, s.redis_ca_cert, s.redis_retries,
+                                          username=s.redis_username))
         except RedisUnavailable as exc:
             sys.stderr.write(f"waldiez-task-runner: error: {exc}\n")
             sys.stderr.flush()
@@ -187,7 +188,9 @@ class TaskRun:
         if outcome.error is not None:
             message = _first_line(outcome.error)
             detail = self.stream.last_error if self.stream is not None else None
-            if detail and detail not in message:
+            if detail and message in flow.GENERIC_FAILURES:
+                message = _first_line(detail)  # the cause, not waldiez's "No results generated"
+            elif detail and detail not in message:
                 message = _first_line(f"{message}: {detail}")
             log.error("flow failed (exit %d): %s", ExitCode.FLOW_FAILED, message)
             link.print_line(f"Task failed: {message}")
@@ -217,7 +220,7 @@ class TaskRun:
         return link.keys.artifacts
 
     def _finish_failed(self, link: RedisLink, exc: BaseException, code: int) -> int:
-        message = _first_line(str(exc)) or type(exc).__name__
+        message = _first_line(redact_secrets(str(exc))) or type(exc).__name__
         log.error("task failed (exit %d): %s", code, message)
         link.print_line(f"Task failed: {message}")
         link.set_status(Status.FAILED, {"error_type": type(exc).__name__, "error": message, "exit_code": code})

@@ -40,8 +40,10 @@ ENV_VARS: dict[str, str] = {
     "redis_ca_cert": "WALDIEZ_REDIS_CA_CERT",
     "nice": "WALDIEZ_NICE",
 }
-# Only from the environment (a secret never belongs on a command line).
+# Only from the environment (a secret never belongs on a command line). With a per-task ACL user
+# (protocol v2) the username comes with it, e.g. from the task's own Kubernetes Secret.
 REDIS_PASSWORD_ENV = "WALDIEZ_REDIS_PASSWORD"
+REDIS_USERNAME_ENV = "WALDIEZ_REDIS_USERNAME"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Settings:
     log_level: str = "INFO"
     redis_retries: int = DEFAULT_REDIS_RETRIES
     redis_password: str | None = None
+    redis_username: str | None = None
     redis_ca_cert: str | None = None
     nice: int = 0
 
@@ -83,14 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--task-id", help="task id, [A-Za-z0-9_-]{1,64} (env WALDIEZ_TASK_ID)")
     p.add_argument("--redis-url", help="redis:// or rediss:// URL (env WALDIEZ_REDIS_URL; "
-                   "the password may also come from WALDIEZ_REDIS_PASSWORD)")
+                   "the user and password may also come from WALDIEZ_REDIS_USERNAME and WALDIEZ_REDIS_PASSWORD)")
     p.add_argument("--flow", help="path of the .waldiez file (env WALDIEZ_FLOW_PATH)")
     p.add_argument("--input-timeout", type=_positive(float),
                    help=f"seconds to wait for each input answer (env WALDIEZ_INPUT_TIMEOUT, default {DEFAULT_INPUT_TIMEOUT:g})")
     p.add_argument("--output-maxlen", type=_positive(int),
                    help=f"MAXLEN ~ of task:<id>:output (default {DEFAULT_OUTPUT_MAXLEN})")
     p.add_argument("--global-maxlen", type=_positive(int),
-                   help=f"MAXLEN ~ of task-output and task-status (default {DEFAULT_GLOBAL_MAXLEN})")
+                   help=f"MAXLEN ~ of the task-status hint stream (default {DEFAULT_GLOBAL_MAXLEN})")
     p.add_argument("--key-ttl", type=_positive(int),
                    help=f"seconds the task keys live after the final status (default {DEFAULT_KEY_TTL})")
     p.add_argument("--artifacts-max-bytes", type=_positive(int, allow_zero=True),
@@ -157,6 +160,7 @@ def parse_settings(argv: Sequence[str] | None, environ: Mapping[str, str] | None
         log_level=ns.log_level or "INFO",
         redis_retries=ns.redis_retries or DEFAULT_REDIS_RETRIES,
         redis_password=env.get(REDIS_PASSWORD_ENV) or None,
+        redis_username=env.get(REDIS_USERNAME_ENV) or None,
         redis_ca_cert=ns.redis_ca_cert,
         nice=ns.nice or 0,
     )

@@ -74,6 +74,10 @@ def load_flow(path: Path) -> "Waldiez":
         raise InvalidFlow(f"invalid flow: {describe_validation_error(exc)}") from exc
 
 
+# What waldiez (or check_results) says when a run produced nothing; the cause is elsewhere.
+GENERIC_FAILURES = frozenset({"No results generated", "No results returned"})
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What the flow produced: serialized results, and an error message if it failed."""
@@ -103,9 +107,15 @@ def run_flow(waldiez: "Waldiez", output_file: Path) -> Any:
     skip_deps: the image is prebuilt and pods have no network, so waldiez must not pip-install.
     skip_symlinks: copies instead of symlinks, so the zipped output folder holds real files.
     """
+    from autogen.io import IOStream  # noqa: PLC0415
     from waldiez import WaldiezRunner  # noqa: PLC0415
 
     runner = WaldiezRunner(waldiez, output_path=output_file, skip_deps=True)
+    # waldiez installs the IOStream's print only once the generated module has loaded, so a flow
+    # failing at import (a missing package) would report its cause with the built-in print, out
+    # of the task's stream; the inner runner takes our print from the start.
+    inner = getattr(runner, "_runner", runner)
+    inner.set_print_function(IOStream.get_default().print)
     return runner.run(
         output_path=output_file,
         skip_deps=True,

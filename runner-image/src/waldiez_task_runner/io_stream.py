@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import threading
 import time
+import traceback
+from pathlib import Path
 from typing import Any, Callable, cast
 
 import redis
 
 from . import protocol
 from .protocol import Answer, MalformedEntry, Status
+from .redaction import redact_secrets
 from .redis_link import RedisLink
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,23 @@ def readable_event(dump: dict[str, Any]) -> str:
     return f"[{etype}] {body}"
 
 
+def summarize_exception(exc: BaseException | None) -> str | None:
+    """``Type: message (file, line N)``: one line for a status reason, instead of a traceback.
+
+    The location is the innermost frame outside the Python installation (the flow's own code when
+    it raised there); the message is redacted of the task's secrets.
+    """
+    if exc is None:
+        return None
+    message = redact_secrets(str(exc).strip().split("\n", 1)[0])
+    summary = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "site-packages" not in f.filename
+              and not f.filename.startswith("<")]
+    if frames:
+        summary += f" ({Path(frames[-1].filename).name}, line {frames[-1].lineno})"
+    return summary
+
+
 class RedisIOStream:
     """ag2 ``IOStreamProtocol`` backed by the protocol v1 streams.
 
@@ -93,7 +114,10 @@ class RedisIOStream:
             text = f"{text} {value}" if text else str(value)
         text += end
         if text.startswith(_WALDIEZ_FAILED):
-            self.last_error = text[len(_WALDIEZ_FAILED):].strip() or self.last_error
+            # waldiez prints this line inside its ``except`` block, so the exception is at hand:
+            # its type and where the flow raised it say more than the bare message.
+            self.last_error = summarize_exception(sys.exc_info()[1]) or text[len(_WALDIEZ_FAILED):].strip() \
+                or self.last_error
         self.link.emit_output(protocol.print_entry(self.task_id, text), f"[print] {text}")
 
     def send(self, message: Any) -> None:

@@ -1,4 +1,4 @@
-"""Pure parts of the Redis protocol v1 (docs/protocol.md): key names, entry encoding, answer parsing.
+"""Pure parts of the Redis protocol v2 (docs/protocol.md): key names, entry encoding, answer parsing.
 
 Nothing here talks to Redis, so all of it is unit-tested without a server.
 """
@@ -15,7 +15,8 @@ from typing import Any, Mapping
 
 TASK_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
-GLOBAL_OUTPUT = "task-output"
+PROTOCOL_VERSION = 2
+# Write-only for runners (their ACL user): a hint that a task's own status stream has news.
 GLOBAL_STATUS = "task-status"
 STATUS_MAXLEN = 1000
 
@@ -127,6 +128,11 @@ def status_entry(task_id: str, status: Status, data: Any = None) -> dict[str, st
         "timestamp": str(now_micros()),
         "data": json.dumps(data, ensure_ascii=False, default=str),
     }
+
+
+def status_hint(task_id: str, status: Status) -> dict[str, str]:
+    """The entry a runner adds to the global hint stream after each status (no data, no results)."""
+    return {"task_id": task_id, "status": status.value, "timestamp": str(now_micros())}
 
 
 def normalize_input(value: str) -> str:

@@ -32,6 +32,7 @@ class RedisOptions:
     ca_cert: str | None = None
     retries: int = 5
     backoff_seconds: float = 0.5
+    username: str | None = None
 
 
 def connect(options: RedisOptions, sleep: Callable[[float], None] = time.sleep) -> "redis.Redis":
@@ -47,6 +48,8 @@ def connect(options: RedisOptions, sleep: Callable[[float], None] = time.sleep) 
     }
     if options.password:
         kwargs["password"] = options.password
+    if options.username:
+        kwargs["username"] = options.username
     if options.ca_cert and options.url.startswith("rediss://"):
         kwargs["ssl_ca_certs"] = options.ca_cert
     try:
@@ -104,7 +107,7 @@ class RedisLink:
         return self._final
 
     def emit_output(self, fields: dict[str, str], readable: str) -> None:
-        """XADD one output entry to the task stream and the global stream, and echo it to stdout.
+        """XADD one output entry to the task's output stream, and echo it to stdout.
 
         Redis errors are logged, not raised: a lost transcript line must not kill the flow.
         After the final status nothing more is written.
@@ -113,10 +116,7 @@ class RedisLink:
             return
         self._echo(readable)
         try:
-            pipe = self.client.pipeline(transaction=False)
-            pipe.xadd(self.keys.output, fields, maxlen=self.output_maxlen, approximate=True)  # type: ignore[arg-type]
-            pipe.xadd(protocol.GLOBAL_OUTPUT, fields, maxlen=self.global_maxlen, approximate=True)  # type: ignore[arg-type]
-            pipe.execute()
+            self.client.xadd(self.keys.output, fields, maxlen=self.output_maxlen, approximate=True)  # type: ignore[arg-type]
         except redis.RedisError as exc:
             log.warning("could not write an output entry: %s", exc)
 
@@ -127,7 +127,8 @@ class RedisLink:
         self.emit_output(protocol.print_entry(self.task_id, text), f"[print] {text}")
 
     def set_status(self, status: Status, data: Any = None) -> bool:
-        """Write a status entry to both status streams. Returns False if a final one was already written.
+        """Write a status entry to the task's status stream, then a hint naming the task to the global
+        one (supervisors re-read the task's own stream). Returns False if a final one was already written.
 
         Non-final statuses are best effort; a final status is raised on Redis errors so that the
         caller can report an infrastructure failure.
@@ -139,7 +140,8 @@ class RedisLink:
             try:
                 pipe = self.client.pipeline(transaction=False)
                 pipe.xadd(self.keys.status, fields, maxlen=protocol.STATUS_MAXLEN, approximate=True)  # type: ignore[arg-type]
-                pipe.xadd(protocol.GLOBAL_STATUS, fields, maxlen=self.global_maxlen, approximate=True)  # type: ignore[arg-type]
+                pipe.xadd(protocol.GLOBAL_STATUS, protocol.status_hint(self.task_id, status),  # type: ignore[arg-type]
+                          maxlen=self.global_maxlen, approximate=True)
                 pipe.execute()
             except redis.RedisError as exc:
                 if status.is_final:

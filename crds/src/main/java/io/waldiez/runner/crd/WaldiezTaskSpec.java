@@ -1,5 +1,6 @@
 package io.waldiez.runner.crd;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -13,6 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What to run and within which limits. Secrets are passed by reference only (env/envFrom). */
+@JsonClassDescription("What to run (the flow, the runner image, its environment) and within which limits.")
+// On the parent, not on the field: a transition rule on a field is skipped when an update removes
+// the field (a JSON patch "remove"), so the cancel could be undone that way.
+@ValidationRule(value = "!has(oldSelf.cancelRequested) || !oldSelf.cancelRequested"
+        + " || (has(self.cancelRequested) && self.cancelRequested)",
+        message = "cancelRequested cannot be set back to false")
 public class WaldiezTaskSpec {
 
     public static final int DEFAULT_INPUT_TIMEOUT_SECONDS = 180;
@@ -61,7 +68,6 @@ public class WaldiezTaskSpec {
     @JsonPropertyDescription("Resource requests and limits of the runner container.")
     private ResourceRequirements resources;
 
-    @ValidationRule(value = "self || !oldSelf", message = "cancelRequested cannot be set back to false")
     @JsonPropertyDescription("Set to true to cancel the run; the operator tells the runner and removes the Job after a grace period.")
     private Boolean cancelRequested;
 

@@ -1,23 +1,22 @@
 package io.waldiez.runner.crd;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /** Observed state, written only by the operator. Small on purpose: no flow, no output, no secrets. */
+@JsonClassDescription("Observed state, written only by the operator: phase, reason, conditions, Job name and times.")
 public class WaldiezTaskStatus {
 
     @JsonPropertyDescription("Task id used in the Redis keys: label waldiez.io/task-id, or metadata.uid for kubectl-made tasks.")
     private String taskId;
 
-    @PrinterColumn(name = "Phase")
     @JsonPropertyDescription("Pending, Queued, Running, WaitingForInput, Succeeded, Failed or Cancelled.")
     private TaskPhase phase;
 
-    @PrinterColumn(name = "Reason")
     @JsonPropertyDescription("Machine-readable reason of the phase, e.g. FlowFailed, OOMKilled, PendingDeadlineExceeded.")
     private String reason;
 

@@ -23,14 +23,16 @@ import java.util.Map;
  * Validates a custom resource the way the API server would on create: the CRD's structural
  * schema (converted to JSON Schema for networknt's validator; unknown fields rejected as
  * kubectl's strict field validation does) and the x-kubernetes-validations CEL rules (evaluated
- * with cel-java; transition rules that use oldSelf do not apply on create).
+ * with cel-java; transition rules that use oldSelf do not apply on create). {@link #validateUpdate}
+ * adds the transition rules as the API server evaluates them on update: only where the field
+ * exists in both the old and the new object.
  */
 final class CrdSchemaValidator {
 
     private final JsonNode openApiSchema;
     private final JsonSchema jsonSchema;
     private final CelCompiler cel = CelCompilerFactory.standardCelCompilerBuilder()
-            .setStandardMacros(CelStandardMacro.STANDARD_MACROS).addVar("self", SimpleType.DYN).build();
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS).addVar("self", SimpleType.DYN).addVar("oldSelf", SimpleType.DYN).build();
     private final CelRuntime celRuntime = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
     CrdSchemaValidator(JsonNode crd) {
@@ -52,7 +54,19 @@ final class CrdSchemaValidator {
             errors.add(m.getMessage());
         }
         if (errors.isEmpty()) {
-            evaluateRules(openApiSchema, resource, "", errors);
+            evaluateRules(openApiSchema, resource, null, "", errors);
+        }
+        return errors;
+    }
+
+    /** As {@link #validate}, plus the transition rules (oldSelf) against the stored object. */
+    List<String> validateUpdate(JsonNode stored, JsonNode updated) {
+        List<String> errors = new ArrayList<>();
+        for (ValidationMessage m : jsonSchema.validate(updated)) {
+            errors.add(m.getMessage());
+        }
+        if (errors.isEmpty()) {
+            evaluateRules(openApiSchema, updated, stored, "", errors);
         }
         return errors;
     }
@@ -84,32 +98,41 @@ final class CrdSchemaValidator {
         }
     }
 
-    private void evaluateRules(JsonNode schema, JsonNode value, String path, List<String> errors) {
-        if (value == null || value.isMissingNode() || value.isNull()) {
+    /** {@code old} is the stored value at the same path, or null (create, or absent before). */
+    private void evaluateRules(JsonNode schema, JsonNode value, JsonNode old, String path, List<String> errors) {
+        if (absent(value)) {
             return;
         }
         for (JsonNode rule : schema.path("x-kubernetes-validations")) {
             String expr = rule.get("rule").asText();
-            if (expr.contains("oldSelf")) {
-                continue;
+            boolean transition = expr.contains("oldSelf");
+            if (transition && absent(old)) {
+                continue; // as the API server: transition rules need the field in both objects
             }
-            if (!Boolean.TRUE.equals(eval(expr, value))) {
+            if (!Boolean.TRUE.equals(eval(expr, value, transition ? old : null))) {
                 errors.add((path.isEmpty() ? "<root>" : path) + ": " + rule.path("message").asText(expr));
             }
         }
         JsonNode props = schema.path("properties");
-        props.fieldNames().forEachRemaining(name -> evaluateRules(props.get(name), value.get(name), path + "." + name, errors));
+        props.fieldNames().forEachRemaining(name -> evaluateRules(props.get(name), value.get(name),
+                absent(old) ? null : old.get(name), path + "." + name, errors));
         if (value.isArray() && schema.has("items")) {
             for (int i = 0; i < value.size(); i++) {
-                evaluateRules(schema.get("items"), value.get(i), path + "[" + i + "]", errors);
+                evaluateRules(schema.get("items"), value.get(i), null, path + "[" + i + "]", errors);
             }
         }
     }
 
-    private Object eval(String expr, JsonNode self) {
+    private static boolean absent(JsonNode n) {
+        return n == null || n.isMissingNode() || n.isNull();
+    }
+
+    private Object eval(String expr, JsonNode self, JsonNode oldSelf) {
         try {
             CelAbstractSyntaxTree ast = cel.compile(expr).getAst();
-            return celRuntime.createProgram(ast).eval(Map.of("self", toCel(self)));
+            Map<String, Object> vars = oldSelf == null ? Map.of("self", toCel(self))
+                    : Map.of("self", toCel(self), "oldSelf", toCel(oldSelf));
+            return celRuntime.createProgram(ast).eval(vars);
         } catch (Exception e) {
             throw new IllegalStateException("CEL rule '" + expr + "' failed: " + e.getMessage(), e);
         }

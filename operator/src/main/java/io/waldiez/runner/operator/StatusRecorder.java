@@ -27,6 +27,8 @@ public class StatusRecorder {
     public static final String CONDITION_RUNNING = "Running";
     public static final String CONDITION_SUCCEEDED = "Succeeded";
     public static final String CONDITION_CANCEL_REQUESTED = "CancelRequested";
+    /** Present once the API server refused the Job: False with the API's reason, True once the Job exists. */
+    public static final String CONDITION_JOB_CREATED = "JobCreated";
     private static final Logger log = LoggerFactory.getLogger(StatusRecorder.class);
 
     private final TaskEvents events;
@@ -51,7 +53,9 @@ public class StatusRecorder {
             t.setStatus(next);
             return t;
         });
-        if (old.getPhase() != next.getPhase()) {
+        boolean newRefusal = decision.refusal() != null && !Objects.equals(messageOf(find(old, CONDITION_JOB_CREATED), "False"),
+                decision.refusal().message());
+        if (old.getPhase() != next.getPhase() || newRefusal) {
             log.info("phase {} -> {} ({}: {})", old.getPhase(), next.getPhase(), next.getReason(), next.getMessage());
             events.transition(task, old.getPhase(), next.getPhase(), next.getReason(), next.getMessage());
         }
@@ -98,8 +102,28 @@ public class StatusRecorder {
                     .withObservedGeneration(generation)
                     .withLastTransitionTime(clock.instant().truncatedTo(ChronoUnit.MILLIS).toString()).build());
         }
+        Condition jobCreated = find(old, CONDITION_JOB_CREATED);
+        if (d.refusal() != null) {
+            conditions.add(condition(old, CONDITION_JOB_CREATED, "False", d.refusal().apiReason(), d.refusal().message(),
+                    generation, now));
+        } else if (jobCreated != null && s.getJobName() != null) {
+            conditions.add(condition(old, CONDITION_JOB_CREATED, "True", "Created", "the Job was created", generation, now));
+        } else if (jobCreated != null) {
+            conditions.add(jobCreated);
+        }
         s.setConditions(conditions);
         return s;
+    }
+
+    /** When the API server first refused the Job (JobCreated=False), or null. */
+    public static Instant jobRefusedSince(WaldiezTaskStatus status) {
+        Condition c = status == null ? null : find(status, CONDITION_JOB_CREATED);
+        return c == null || !"False".equals(c.getStatus()) || c.getLastTransitionTime() == null ? null
+                : Instant.parse(c.getLastTransitionTime());
+    }
+
+    private static String messageOf(Condition c, String status) {
+        return c == null || !status.equals(c.getStatus()) ? null : c.getMessage();
     }
 
     /** When the cancel control entry was sent, from the CancelRequested condition. */

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.waldiez.runner.crd.TaskPhase;
 import io.waldiez.runner.crd.WaldiezTask;
+import io.waldiez.runner.operator.decision.Reasons;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -34,12 +35,13 @@ public class TaskEvents {
     }
 
     public void transition(WaldiezTask task, TaskPhase from, TaskPhase to, String reason, String message) {
-        String type = to == TaskPhase.Failed ? "Warning" : "Normal";
-        String note = (from == null ? "" : from + " -> ") + to + (message == null ? "" : ": " + message);
+        String type = to == TaskPhase.Failed || Reasons.JOB_REFUSED.equals(reason) ? "Warning" : "Normal";
+        String note = (from == null || from == to ? "" : from + " -> ") + to + (message == null ? "" : ": " + message);
         try {
             client.events().v1().events().inNamespace(task.getMetadata().getNamespace()).resource(new EventBuilder()
                             .withNewMetadata()
-                            .withGenerateName(task.getMetadata().getName() + ".")
+                            // "<name>-": a real API server refuses "<name>." (not a valid name prefix)
+                            .withGenerateName(task.getMetadata().getName() + "-")
                             .withNamespace(task.getMetadata().getNamespace())
                             .endMetadata()
                             .withEventTime(new MicroTime(MICRO_TIME.format(clock.instant())))

@@ -2,6 +2,8 @@ package io.waldiez.runner.operator;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -12,11 +14,13 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -26,6 +30,7 @@ import io.waldiez.runner.crd.WaldiezTaskSpec;
 import io.waldiez.runner.crd.WaldiezTaskStatus;
 import io.waldiez.runner.operator.decision.Decision;
 import io.waldiez.runner.operator.decision.Decision.Action;
+import io.waldiez.runner.operator.decision.JobRefusal;
 import io.waldiez.runner.operator.decision.KubernetesFacts;
 import io.waldiez.runner.operator.decision.Observation;
 import io.waldiez.runner.operator.decision.TaskDecider;
@@ -58,6 +63,9 @@ import org.slf4j.LoggerFactory;
 // a reconcile too; an unchanged status is not patched again, so this does not loop
 @ControllerConfiguration(name = WaldiezTaskReconciler.NAME, generationAwareEventProcessing = false,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+// failed reconciles (API errors other than a refused Job, Redis down) are retried without a limit,
+// at most a minute apart: JOSDK's default gives up after 5 attempts and waits for the 10-minute resync
+@GradualRetry(maxAttempts = -1, initialInterval = 2000, intervalMultiplier = 2.0, maxInterval = 60_000)
 public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
 
     public static final String NAME = "waldieztask";
@@ -122,7 +130,7 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
             Observation observation = observe(task, context, runner);
 
             // decide
-            Decision decision = TaskDecider.decide(observation);
+            Decision decision = TaskDecider.decide(observation); // reassigned if the Job is refused
 
             // act
             if (decision.has(Action.DELETE_TASK)) {
@@ -139,9 +147,15 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
             }
             if (decision.has(Action.CREATE_JOB)) {
                 log.info("creating Job {}", TaskIds.jobName(task));
-                context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
-                        .throwAggregateExceptionIfErrorsPresent();
-                jobName = TaskIds.jobName(task);
+                Optional<JobRefusal> refused = createJob(context);
+                if (refused.isPresent()) {
+                    log.warn("the API server refused the Job ({}): {}", refused.get().apiReason(), refused.get().message());
+                    Instant since = StatusRecorder.jobRefusedSince(task.getStatus());
+                    decision = TaskDecider.refused(observation, Instant.parse(task.getMetadata().getCreationTimestamp()),
+                            since == null ? observation.now() : since, refused.get());
+                } else {
+                    jobName = TaskIds.jobName(task);
+                }
             }
             if (decision.has(Action.SEND_CANCEL)) {
                 sendCancel(taskId);
@@ -161,6 +175,32 @@ public class WaldiezTaskReconciler implements Reconciler<WaldiezTask> {
             }
             UpdateControl<WaldiezTask> control = UpdateControl.noUpdate();
             return decision.recheckAfter() == null ? control : control.rescheduleAfter(decision.recheckAfter());
+        }
+    }
+
+    /**
+     * Creates the flow ConfigMap and the Job (the workflow's dependents). A refusal by the API
+     * server (4xx other than a conflict) is returned, to be shown on the task and retried by
+     * rescheduling; anything else is thrown to JOSDK's retry.
+     */
+    private static Optional<JobRefusal> createJob(Context<WaldiezTask> context) {
+        try {
+            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
+                    .throwAggregateExceptionIfErrorsPresent();
+            return Optional.empty();
+        } catch (AggregatedOperatorException e) {
+            for (Exception each : e.getAggregatedExceptions().values()) {
+                for (Throwable t = each; t != null; t = t.getCause()) {
+                    if (t instanceof KubernetesClientException k && k.getCode() >= 400 && k.getCode() < 500
+                            && k.getCode() != 409) {
+                        Status status = k.getStatus();
+                        String reason = status != null && status.getReason() != null ? status.getReason() : "HTTP" + k.getCode();
+                        String message = status != null && status.getMessage() != null ? status.getMessage() : k.getMessage();
+                        return Optional.of(new JobRefusal(reason, message));
+                    }
+                }
+            }
+            throw e;
         }
     }
 

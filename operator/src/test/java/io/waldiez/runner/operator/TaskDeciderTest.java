@@ -178,4 +178,31 @@ class TaskDeciderTest {
         assertThat(KubernetesFacts.ofPod(oom).terminatedReason()).isEqualTo("OOMKilled");
         assertThat(JsonNodeFactory.instance).isNotNull();
     }
+
+    @Test
+    void aRefusedJobIsRetriedWithBackoffAndFailsAtThePendingDeadline() {
+        var quota = new io.waldiez.runner.operator.decision.JobRefusal("Forbidden", "jobs.batch \"wt-a\" is forbidden: exceeded quota");
+        Decision first = TaskDecider.refused(obs(null, JobFacts.NONE, PodFacts.NONE, null, T0), T0, T0, quota);
+        assertThat(first.phase()).isEqualTo(TaskPhase.Pending);
+        assertThat(first.reason()).isEqualTo("JobRefused");
+        assertThat(first.refusal()).isEqualTo(quota);
+        assertThat(first.recheckAfter()).isEqualTo(Duration.ofSeconds(1));
+        // the wait doubles the time since the first refusal, up to 30 s
+        Decision later = TaskDecider.refused(obs(TaskPhase.Pending, JobFacts.NONE, PodFacts.NONE, null, T0.plusSeconds(8)),
+                T0, T0, quota);
+        assertThat(later.recheckAfter()).isEqualTo(Duration.ofSeconds(8));
+        Decision much = TaskDecider.refused(obs(TaskPhase.Pending, JobFacts.NONE, PodFacts.NONE, null, T0.plusSeconds(200)),
+                T0, T0, quota);
+        assertThat(much.recheckAfter()).isEqualTo(Duration.ofSeconds(30));
+        // never past the deadline (300 s from creation)
+        Decision close = TaskDecider.refused(obs(TaskPhase.Pending, JobFacts.NONE, PodFacts.NONE, null, T0.plusSeconds(290)),
+                T0, T0, quota);
+        assertThat(close.recheckAfter()).isEqualTo(Duration.ofSeconds(10));
+        Decision end = TaskDecider.refused(obs(TaskPhase.Pending, JobFacts.NONE, PodFacts.NONE, null, T0.plusSeconds(300)),
+                T0, T0, quota);
+        assertThat(end.phase()).isEqualTo(TaskPhase.Failed);
+        assertThat(end.reason()).isEqualTo("JobRefused");
+        assertThat(end.message()).contains("Forbidden", "exceeded quota", "300s");
+        assertThat(end.actions()).isEmpty();
+    }
 }

@@ -114,6 +114,59 @@ class TaskLifecycleMockTest {
                 .filter(e -> "ok".equals(e.getRegarding().getName())).toList();
         assertThat(events).extracting(e -> e.getReason()).contains("JobCreated", "Started", "InputRequested", "Completed");
         assertThat(events).allMatch(e -> TaskEvents.REPORTING_CONTROLLER.equals(e.getReportingController()));
+        // the mock accepts any name; a real API server refused "<task>." (issue 11, 5a)
+        assertThat(events).allSatisfy(e -> assertThat(KubernetesNames.isValidGenerateName(e.getMetadata().getGenerateName()))
+                .as("generateName %s", e.getMetadata().getGenerateName()).isTrue());
+    }
+
+    /** The answer of a real API server when a ResourceQuota {@code count/jobs.batch=0} refuses the Job. */
+    private void refuseJobCreation(String task, int times) {
+        String job = TaskIds.boundedName("wt-" + task);
+        server.expect().post().withPath("/apis/batch/v1/namespaces/" + NS + "/jobs")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure").withCode(403)
+                        .withReason("Forbidden").withMessage("jobs.batch \"" + job + "\" is forbidden: exceeded quota: no-jobs,"
+                                + " requested: count/jobs.batch=1, used: count/jobs.batch=0, limited: count/jobs.batch=0")
+                        .build())
+                .times(times);
+    }
+
+    @Test
+    void aRefusedJobShowsTheApiReasonAndIsRetriedUntilCreated() {
+        refuseJobCreation("quota", 3);
+        scenarios.createTask("quota", s -> { });
+        WaldiezTaskStatus refused = scenarios.awaitPhase("quota", TaskPhase.Pending, "JobRefused");
+        assertThat(refused.getMessage()).contains("exceeded quota");
+        assertThat(refused.getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("JobCreated");
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("Forbidden");
+            assertThat(c.getMessage()).contains("exceeded quota");
+        });
+        var events = client.events().v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "quota".equals(e.getRegarding().getName())).toList();
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("JobRefused");
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getNote()).contains("exceeded quota");
+        });
+        // retried by the operator itself (backoff 1 s, 2 s, 4 s...), not by the next event or resync
+        scenarios.awaitJob("quota");
+        await().atMost(TaskLifecycleScenarios.WAIT).untilAsserted(() -> assertThat(scenarios.task("quota").getStatus()
+                .getConditions()).anySatisfy(c -> {
+                    assertThat(c.getType()).isEqualTo("JobCreated");
+                    assertThat(c.getStatus()).isEqualTo("True");
+                }));
+        assertThat(scenarios.task("quota").getStatus().getReason()).isEqualTo("JobCreated");
+    }
+
+    @Test
+    void aJobRefusedUntilThePendingDeadlineFailsTheTaskWithTheApiReason() {
+        refuseJobCreation("quota-deadline", 1000);
+        scenarios.createTask("quota-deadline", s -> s.setPendingDeadlineSeconds(4));
+        WaldiezTaskStatus s = scenarios.awaitPhase("quota-deadline", TaskPhase.Failed, "JobRefused");
+        assertThat(s.getMessage()).contains("Forbidden", "exceeded quota", "pendingDeadlineSeconds");
+        assertThat(s.getCompletionTime()).isNotNull();
+        assertThat(scenarios.job("quota-deadline")).isNull();
     }
 
     @Test

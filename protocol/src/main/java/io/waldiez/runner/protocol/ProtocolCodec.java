@@ -83,6 +83,24 @@ public final class ProtocolCodec {
         return Optional.of(new StatusEntry(streamId, taskId, status, data, parseLong(fields.get("timestamp"))));
     }
 
+    /**
+     * Decodes an entry of {@code task:<taskId>:status}: a status of that task, or empty. The stream
+     * is the authority (only that task's run and the supervisors can write it), so an entry naming
+     * another task is malformed, whatever it claims.
+     */
+    public Optional<StatusEntry> decodeOwnStatus(String taskId, String streamId, Map<String, String> fields) {
+        return decodeStatus(streamId, fields).filter(s -> s.taskId().equals(taskId));
+    }
+
+    /**
+     * The task a hint in the global {@code task-status} stream points at, if it names a valid one.
+     * Nothing else of a hint is trusted: any run may write any hint.
+     */
+    public Optional<String> decodeHint(Map<String, String> fields) {
+        String taskId = fields == null ? null : fields.get("task_id");
+        return StreamKeys.isValidTaskId(taskId) ? Optional.of(taskId) : Optional.empty();
+    }
+
     /** Decodes a control entry; empty for status entries and for anything malformed. */
     public Optional<ControlEntry> decodeControl(Map<String, String> fields) {
         if (fields == null || !"control".equals(fields.get("kind"))) {

@@ -3,12 +3,16 @@ package io.waldiez.runner.protocol;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Redis key names of protocol v1. One place, so that no other class spells a key by hand. */
+/** Redis key names of protocol v2. One place, so that no other class spells a key by hand. */
 public final class StreamKeys {
 
-    /** Global stream with every output entry of every task. */
-    public static final String GLOBAL_OUTPUT = "task-output";
-    /** Global stream with every runner status entry; supervisors read it with consumer groups. */
+    /** Protocol version of these keys and entries (docs/protocol.md). */
+    public static final int PROTOCOL_VERSION = 2;
+    /**
+     * Global hint stream: a runner adds an entry naming its task after each status it writes to its
+     * own stream; supervisors read it with consumer groups and re-read that task's own status stream.
+     * Runners may only write it (their ACL), so nothing in it is trusted beyond the task id.
+     */
     public static final String GLOBAL_STATUS = "task-status";
 
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");

@@ -1,5 +1,5 @@
 /**
- * The runner's Redis protocol, version 1 (docs/protocol.md): key names, the entries written to
+ * The runner's Redis protocol, version 2 (docs/protocol.md): key names, the entries written to
  * each stream, and how they are encoded as flat string maps. Shared by the API server and the
  * operator so that both read and write exactly the same shapes.
  */

@@ -61,4 +61,20 @@ class ProtocolCodecTest {
         assertThat(ExitCodes.describe(ExitCodes.CANCELLED)).isEqualTo("cancelled");
         assertThat(ExitCodes.describe(137)).contains("SIGKILL");
     }
+
+    @Test
+    void aTasksOwnStatusStreamSpeaksOnlyForThatTask() {
+        ProtocolCodec codec = new ProtocolCodec();
+        var forged = codec.encodeStatus("victim", RunnerStatus.COMPLETED, null);
+        assertThat(codec.decodeOwnStatus("attacker", "1-0", forged)).isEmpty();
+        assertThat(codec.decodeOwnStatus("victim", "1-0", forged)).isPresent();
+    }
+
+    @Test
+    void aHintIsOnlyATaskId() {
+        ProtocolCodec codec = new ProtocolCodec();
+        assertThat(codec.decodeHint(java.util.Map.of("task_id", "abc", "status", "COMPLETED"))).contains("abc");
+        assertThat(codec.decodeHint(java.util.Map.of("task_id", "../x"))).isEmpty();
+        assertThat(codec.decodeHint(java.util.Map.of())).isEmpty();
+    }
 }

@@ -1,12 +1,9 @@
 package io.waldiez.runner.server.auth;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.waldiez.runner.server.common.SecretFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.SecretKey;
@@ -40,26 +37,16 @@ final class SigningKeys {
     }
 
     private static byte[] loadOrGenerate(Path file) {
-        try {
-            if (Files.exists(file)) {
-                log.info("Using the JWT signing key generated earlier in {}", file.toAbsolutePath());
-                return Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
-            }
-            byte[] random = new byte[64];
-            new SecureRandom().nextBytes(random);
-            String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (FileAlreadyExistsException raced) {
-                return Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
-            }
-            Files.writeString(file, encoded, StandardCharsets.UTF_8);
+        boolean existed = Files.exists(file);
+        byte[] random = new byte[64];
+        new SecureRandom().nextBytes(random);
+        String key = SecretFiles.loadOrCreate(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+        if (existed) {
+            log.info("Using the JWT signing key generated earlier in {}", file.toAbsolutePath());
+        } else {
             log.info("No waldiez.auth.secret-key configured: generated a JWT signing key and stored it in {} "
                     + "(mode 0600) so tokens stay valid across restarts", file.toAbsolutePath());
-            return encoded.getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read or create the JWT signing key file " + file, e);
         }
+        return key.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -9,7 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -29,6 +33,11 @@ public final class EmbeddedServices {
 
     private static final Map<Path, Counted<EmbeddedPostgres>> POSTGRES = new HashMap<>();
     private static final Map<Integer, Counted<RedisServer>> REDIS = new HashMap<>();
+    private static final Map<Integer, String> REDIS_PASSWORDS = new HashMap<>();
+    /** The ACL user the server (API server, local launcher) authenticates as on the embedded Redis. */
+    public static final String REDIS_SERVER_USER = "waldiez-server";
+    /** The role the server uses on the embedded PostgreSQL (password required, never trust). */
+    public static final String POSTGRES_USER = "postgres";
     private static Path ephemeralDir;
 
     static {
@@ -58,8 +67,11 @@ public final class EmbeddedServices {
         return ephemeralDir;
     }
 
-    /** Starts (or reuses) PostgreSQL on {@code dataDir}; returns its port. */
-    public static synchronized int acquirePostgres(Path dataDir, int port) {
+    /**
+     * Starts (or reuses) PostgreSQL on {@code dataDir}; returns its port. Connections need
+     * {@code password} ({@link PostgresPassword}): a new cluster gets it right after its first start.
+     */
+    public static synchronized int acquirePostgres(Path dataDir, int port, String password) {
         Path key = dataDir.toAbsolutePath().normalize();
         Counted<EmbeddedPostgres> counted = POSTGRES.get(key);
         if (counted == null) {
@@ -71,12 +83,15 @@ public final class EmbeddedServices {
                         .setCleanDataDirectory(false)
                         .setRegisterShutdownHook(false)
                         .setPGStartupWait(Duration.ofSeconds(30))
-                        .setServerConfig("listen_addresses", "127.0.0.1");
+                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        // zonky's readiness check and data sources connect with it
+                        .setConnectConfig("password", password);
                 if (port > 0) {
                     builder.setPort(port);
                 }
                 long start = System.nanoTime();
                 counted = new Counted<>(builder.start());
+                PostgresPassword.require(counted.server, key, password);
                 log.info("Embedded PostgreSQL started on 127.0.0.1:{} (data {}) in {} ms",
                         counted.server.getPort(), key, (System.nanoTime() - start) / 1_000_000);
             } catch (IOException e) {
@@ -98,14 +113,23 @@ public final class EmbeddedServices {
         }
     }
 
-    /** Starts (or reuses) Redis on {@code port} (0 = a free port); returns the port used. */
-    public static synchronized int acquireRedis(int port) {
+    /** A running embedded Redis: its port and the password of its server user. */
+    public record RedisInstance(int port, String password) {
+    }
+
+    /**
+     * Starts (or reuses) Redis on {@code port} (0 = a free port). Nobody connects anonymously: the
+     * {@code default} user is off and the server authenticates as {@link #REDIS_SERVER_USER} with
+     * {@code password} (the running instance's password when it is reused). Its config file holds only
+     * the password's SHA-256.
+     */
+    public static synchronized RedisInstance acquireRedis(int port, String password) {
         if (port <= 0) {
             if (!REDIS.isEmpty()) {
                 // Same JVM, "any port" again: share the running one.
                 Map.Entry<Integer, Counted<RedisServer>> any = REDIS.entrySet().iterator().next();
                 any.getValue().refs++;
-                return any.getKey();
+                return new RedisInstance(any.getKey(), REDIS_PASSWORDS.get(any.getKey()));
             }
             port = freePort();
         }
@@ -113,28 +137,33 @@ public final class EmbeddedServices {
         if (counted == null) {
             try {
                 RedisServer server = RedisServer.newRedisServer()
+                        .executableProvider(RedisBinary.provider())
                         .port(port)
                         .bind("127.0.0.1")
                         // Redis is a live buffer here; durable state lives in PostgreSQL.
                         .setting("save \"\"")
                         .setting("appendonly no")
+                        .setting("user default off")
+                        .setting("user " + REDIS_SERVER_USER + " on #" + sha256Hex(password) + " ~* &* +@all")
                         .build();
                 server.start();
                 counted = new Counted<>(server);
-                log.info("Embedded Redis started on 127.0.0.1:{}", port);
+                REDIS_PASSWORDS.put(port, password);
+                log.info("Embedded Redis ({}) started on 127.0.0.1:{}", RedisBinary.describe(), port);
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot start embedded Redis on port " + port, e);
             }
             REDIS.put(port, counted);
         }
         counted.refs++;
-        return port;
+        return new RedisInstance(port, REDIS_PASSWORDS.get(port));
     }
 
     public static synchronized void releaseRedis(int port) {
         Counted<RedisServer> counted = REDIS.get(port);
         if (counted != null && --counted.refs <= 0) {
             REDIS.remove(port);
+            REDIS_PASSWORDS.remove(port);
             stopRedis(counted.server);
             EmbeddedServices.class.notifyAll();
         }
@@ -195,6 +224,14 @@ public final class EmbeddedServices {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // Best effort: it is a temp directory.
+        }
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.waldiez.runner.server.infra;
 
+import io.waldiez.runner.server.common.SecretFiles;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,8 @@ public class EmbeddedServicesEnvironmentPostProcessor implements EnvironmentPost
     static final String PROPERTY_SOURCE = "waldiezEmbeddedServices";
     static final String ACTIVE_PG_DIR = "waldiez.embedded.postgres.active-data-dir";
     static final String ACTIVE_REDIS_PORT = "waldiez.embedded.redis.active-port";
+    static final String POSTGRES_PASSWORD_FILE = "postgres-password";
+    static final String REDIS_PASSWORD_FILE = "redis-password";
 
     private final Log log;
 
@@ -54,11 +57,14 @@ public class EmbeddedServicesEnvironmentPostProcessor implements EnvironmentPost
             String dir = env.getProperty("waldiez.embedded.postgres.data-dir",
                     env.getProperty("waldiez.data-dir", "./var") + "/pgdata");
             Path dataDir = Path.of(dir).toAbsolutePath().normalize();
+            // Beside the cluster, readable by the server's user only: a flow must not connect as the server.
+            String password = SecretFiles.loadOrCreate(dataDir.resolveSibling(POSTGRES_PASSWORD_FILE),
+                    SecretFiles.randomHex(24));
             int port = EmbeddedServices.acquirePostgres(dataDir,
-                    env.getProperty("waldiez.embedded.postgres.port", Integer.class, 0));
+                    env.getProperty("waldiez.embedded.postgres.port", Integer.class, 0), password);
             props.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + port + "/postgres");
-            props.put("spring.datasource.username", "postgres");
-            props.put("spring.datasource.password", "");
+            props.put("spring.datasource.username", EmbeddedServices.POSTGRES_USER);
+            props.put("spring.datasource.password", password);
             props.put(ACTIVE_PG_DIR, dataDir.toString());
             log.info("No spring.datasource.url configured: using embedded PostgreSQL on port " + port
                     + " with data in " + dataDir);
@@ -68,10 +74,15 @@ public class EmbeddedServicesEnvironmentPostProcessor implements EnvironmentPost
         if (redisEnabled
                 && !StringUtils.hasText(env.getProperty("waldiez.redis.url"))
                 && !StringUtils.hasText(env.getProperty("spring.data.redis.url"))) {
-            int port = EmbeddedServices.acquireRedis(env.getProperty("waldiez.embedded.redis.port", Integer.class, 0));
-            props.put("waldiez.redis.url", "redis://127.0.0.1:" + port);
-            props.put(ACTIVE_REDIS_PORT, port);
-            log.info("No Redis URL configured: using embedded Redis on port " + port);
+            Path dataDir = Path.of(env.getProperty("waldiez.data-dir", "./var")).toAbsolutePath().normalize();
+            String password = SecretFiles.loadOrCreate(dataDir.resolve(REDIS_PASSWORD_FILE), SecretFiles.randomHex(24));
+            EmbeddedServices.RedisInstance redis = EmbeddedServices.acquireRedis(
+                    env.getProperty("waldiez.embedded.redis.port", Integer.class, 0), password);
+            props.put("waldiez.redis.url", "redis://" + EmbeddedServices.REDIS_SERVER_USER + ":" + redis.password()
+                    + "@127.0.0.1:" + redis.port());
+            props.put(ACTIVE_REDIS_PORT, redis.port());
+            log.info("No Redis URL configured: using embedded Redis on port " + redis.port()
+                    + " (user " + EmbeddedServices.REDIS_SERVER_USER + ", password in " + dataDir.resolve(REDIS_PASSWORD_FILE) + ")");
         }
     }
 }

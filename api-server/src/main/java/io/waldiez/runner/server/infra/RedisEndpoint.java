@@ -1,6 +1,8 @@
 package io.waldiez.runner.server.infra;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -25,6 +27,19 @@ public record RedisEndpoint(String url) {
         } catch (IllegalArgumentException e) {
             return "redis://***";
         }
+    }
+
+    /**
+     * The same Redis, as {@code username} with {@code password} (a run's own ACL user): the URL a
+     * runner gets. Never log it.
+     */
+    public String withUser(String username, String password) {
+        URI uri = URI.create(url);
+        String userInfo = URLEncoder.encode(username, StandardCharsets.UTF_8) + ":"
+                + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        String rest = url.substring(url.indexOf("://") + 3);
+        int at = uri.getRawUserInfo() == null ? -1 : rest.indexOf('@');
+        return uri.getScheme() + "://" + userInfo + "@" + rest.substring(at + 1);
     }
 
     @Override

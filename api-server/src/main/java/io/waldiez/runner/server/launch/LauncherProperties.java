@@ -39,6 +39,12 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
      * @param nice how much lower than the server's the runs' CPU priority is (0-19, the runner's {@code --nice}),
      *     for machines where flows computing flat out would starve the server of its few cores. 0 by default:
      *     on 2 cores, 10 cost the chatty benchmark a third of its throughput without a steadier p99
+     * @param sandbox what runs a flow's process in: {@code bubblewrap} (default; the Debian package of that
+     *     name) or {@code none}; see docs/security.md
+     * @param bwrap the bubblewrap command ({@code bwrap} on PATH by default)
+     * @param allowUncontained when the sandbox or per-run Redis users are unavailable (or the sandbox is
+     *     off): {@code false} (default) refuses every run with the reason, {@code true} runs flows anyway,
+     *     able to read the server's files and other tasks' Redis keys
      */
     public record Local(
             String python,
@@ -49,7 +55,10 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
             @DefaultValue("1d") Duration keyTtl,
             String scratchDir,
             @DefaultValue("0") int nice,
-            @DefaultValue("2") int standby) {
+            @DefaultValue("2") int standby,
+            @DefaultValue("bubblewrap") SandboxKind sandbox,
+            @DefaultValue("bwrap") String bwrap,
+            @DefaultValue("false") boolean allowUncontained) {
 
         public Local {
             if (python == null || python.isBlank()) {
@@ -77,4 +86,7 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
             return Files.isDirectory(shm) && Files.isWritable(shm) ? shm.resolve("waldiez-runs") : fallback;
         }
     }
+
+    /** What a local run's process runs in. */
+    public enum SandboxKind { BUBBLEWRAP, NONE }
 }

@@ -12,6 +12,7 @@ import io.waldiez.runner.protocol.ExitCodes;
 import io.waldiez.runner.protocol.ProtocolCodec;
 import io.waldiez.runner.protocol.StatusEntry;
 import io.waldiez.runner.protocol.StreamKeys;
+import io.waldiez.runner.protocol.TaskRedisUsers;
 import io.waldiez.runner.server.infra.RedisEndpoint;
 import io.waldiez.runner.server.tasks.TaskMetrics;
 import io.waldiez.runner.server.tasks.TaskStatus;
@@ -45,15 +46,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs each task as a child process: {@code <venv python> -m waldiez_task_runner} in
- * {@code <data-dir>/tasks/<id>}, at most {@code max-concurrent} at a time (the rest wait PENDING).
- * A task takes a pre-started runner when one is ready ({@link StandbyRunners}), which saves the
- * seconds of importing waldiez and ag2 from its time to first output.
+ * Runs each task as a child process ({@link RunnerProcesses}), inside the {@link Sandbox} and with its
+ * own Redis user ({@link RunContainment}), at most {@code max-concurrent} at a time (the rest wait
+ * PENDING). A task takes a pre-started runner when one is ready ({@link StandbyRunners}), which saves
+ * the seconds of importing waldiez and ag2 from its time to first output.
  *
- * <p>Supervision: runner statuses arrive through {@link LocalStatusConsumer}; the end of the run is
- * decided here, when the process exits, from the last status the runner wrote on
- * {@code task:<id>:status} (or, without one, from the exit code). Cancel: control entry, then
- * SIGTERM after {@code cancel-grace}, then SIGKILL of the process and its descendants.
+ * <p>Supervision: what the runner reports is read from its own {@code task:<id>:status} stream (the
+ * only one trusted about it), whenever {@link LocalStatusConsumer} sees a hint for it and every few
+ * seconds; the final status is recorded as soon as the runner writes it, and the process's exit
+ * confirms it (or, without one, decides from the exit code). Cancel: control entry, then SIGTERM to
+ * the runner after {@code cancel-grace}, then SIGKILL of everything it started.
  */
 @Component
 @ConditionalOnProperty(name = "waldiez.launcher.mode", havingValue = "local", matchIfMissing = true)
@@ -63,9 +65,7 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
     public static final String DURATION_EXCEEDED = "Task duration exceeded its limit.";
 
     private static final Logger log = LoggerFactory.getLogger(LocalTaskLauncher.class);
-    /** Server environment a run inherits; everything else (secrets included) stays out. */
-    private static final List<String> ENV_ALLOW_LIST = List.of("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE",
-            "TZ", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE");
+    private static final int STATUS_PAGE = 100;
 
     private final LauncherProperties.Local props;
     private final TasksProperties tasks;
@@ -78,35 +78,18 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
     private final TaskTransitions transitions;
     private final TaskMetrics metrics;
     private final ObjectMapper json;
+    private final RunContainment containment;
+    private final RunnerProcesses processes;
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService timers;
     private final Map<String, LocalRun> runs = new ConcurrentHashMap<>();
     /** Pre-started runners (null when waldiez.launcher.local.standby is 0). */
     private final StandbyRunners standby;
 
-    /** One queued or running task. */
-    private static final class LocalRun implements Runnable {
-        final TaskLaunch launch;
-        final LocalTaskLauncher owner;
-        volatile Process process;
-        volatile boolean cancelRequested;
-        volatile boolean timedOut;
-
-        LocalRun(TaskLaunch launch, LocalTaskLauncher owner) {
-            this.launch = launch;
-            this.owner = owner;
-        }
-
-        @Override
-        public void run() {
-            owner.execute(this);
-        }
-    }
-
     public LocalTaskLauncher(LauncherProperties properties, TasksProperties tasks,
             @Value("${waldiez.data-dir:./var}") String dataDir, RedisEndpoint redisEndpoint,
             StatefulRedisConnection<String, String> redis, TaskTransitions transitions, TaskMetrics metrics,
-            ObjectMapper json) {
+            ObjectMapper json, RunContainment containment) {
         this.props = properties.local();
         this.tasks = tasks;
         this.tasksDir = Path.of(dataDir).toAbsolutePath().normalize().resolve("tasks");
@@ -117,17 +100,29 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         this.transitions = transitions;
         this.metrics = metrics;
         this.json = json;
+        this.containment = containment;
+        this.processes = new RunnerProcesses(props, containment.sandbox());
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(props.maxConcurrent(), props.maxConcurrent(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), r -> daemon(r, "task-run-" + n.incrementAndGet()));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "task-cancel-timer"));
-        log.info("local launcher: python {}, {} concurrent runs, task files in {}, run directories in {}",
-                props.pythonPath(), props.maxConcurrent(), tasksDir, scratchRoot);
+        log.info("local launcher: python {}, {} concurrent runs, task files in {}, run directories in {}, sandbox {}",
+                props.pythonPath(), props.maxConcurrent(), tasksDir, scratchRoot, containment.sandbox());
         if (!Files.isExecutable(props.pythonPath())) {
             log.warn("runner python {} not found: create it with scripts/prepare-runner-venv.sh", props.pythonPath());
         }
-        this.standby = props.standby() > 0 && Files.isExecutable(props.pythonPath())
-                ? new StandbyRunners(props.standby(), tasksDir, this::standbyProcess) : null;
+        boolean standbys = props.standby() > 0 && Files.isExecutable(props.pythonPath())
+                && containment.refusal().isEmpty();
+        this.standby = standbys ? startStandbys() : null;
+    }
+
+    private StandbyRunners startStandbys() {
+        try {
+            return new StandbyRunners(props.standby(), tasksDir, scratchRoot, processes::standby);
+        } catch (IOException e) {
+            log.warn("no standby runners ({}); every task starts its own", e.toString());
+            return null;
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -143,12 +138,13 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
 
     @Override
     public void launch(TaskLaunch launch) {
-        LocalRun run = new LocalRun(launch, this);
-        runs.put(launch.taskId(), run);
+        String id = launch.taskId();
+        LocalRun run = new LocalRun(launch, tasksDir.resolve(id), runDir(id), this);
+        runs.put(id, run);
         try {
             executor.execute(run);
         } catch (RuntimeException e) {
-            runs.remove(launch.taskId());
+            runs.remove(id);
             throw e;
         }
         metrics.launched(MODE);
@@ -159,7 +155,7 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         return runs.containsKey(taskId);
     }
 
-    /** The runner's pid while it runs (tests kill it to check crash handling). */
+    /** The runner's pid while it runs (the sandbox's, when there is one). */
     public OptionalLong pid(String taskId) {
         LocalRun run = runs.get(taskId);
         Process p = run == null ? null : run.process;
@@ -188,7 +184,7 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
 
     /** Control entry now; SIGTERM after the grace; SIGKILL (with descendants) after another. */
     private void stop(LocalRun run, String reason) {
-        String id = run.launch.taskId();
+        String id = run.taskId();
         try {
             redis.sync().xadd(StreamKeys.status(id), codec.encodeControl(ControlEntry.cancel(id, reason)));
         } catch (RuntimeException e) {
@@ -204,12 +200,17 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         if (p == null || !p.isAlive()) {
             return;
         }
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("task_id", run.launch.taskId())) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("task_id", run.taskId())) {
             log.info("runner still alive: sending {}", kill ? "SIGKILL" : "SIGTERM");
             List<ProcessHandle> family = new ArrayList<>(p.descendants().toList());
             if (kill) {
                 family.forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
+            } else if (run.sandboxed) {
+                // Not to bubblewrap's own processes: their end kills the sandbox at once. The runner,
+                // inside, treats SIGTERM as a cancel and reports it.
+                family.stream().filter(h -> !h.info().command().orElse("").endsWith("/bwrap"))
+                        .forEach(ProcessHandle::destroy);
             } else {
                 p.destroy(); // SIGTERM: the runner treats it as a cancel and reaps its own children
             }
@@ -218,8 +219,8 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
 
     // ------------------------------------------------------------------------ the run thread
 
-    private void execute(LocalRun run) {
-        String id = run.launch.taskId();
+    void execute(LocalRun run) {
+        String id = run.taskId();
         try (MDC.MDCCloseable ignored = MDC.putCloseable("task_id", id)) {
             try {
                 runProcess(run);
@@ -229,7 +230,8 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
                         "the server failed while supervising the run");
             } finally {
                 runs.remove(id);
-                cleanup(id);
+                dropRedisUser(run);
+                cleanup(run);
                 if (standby != null) {
                     standby.refill();
                 }
@@ -238,28 +240,35 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
     }
 
     private void runProcess(LocalRun run) {
-        String id = run.launch.taskId();
+        String id = run.taskId();
         if (run.cancelRequested) {
             transitions.finish(id, TaskStatus.CANCELLED, cancelledResults(), "cancelled before it started");
             return;
         }
-        Path dir = tasksDir.resolve(id);
-        Path flow = dir.resolve("flow.waldiez");
+        Optional<String> refused = containment.refusal();
+        if (refused.isPresent()) {
+            log.error("{}", refused.get());
+            transitions.finish(id, TaskStatus.FAILED, error(refused.get()), refused.get());
+            return;
+        }
         Process process;
         try {
-            process = startFromStandby(run.launch, dir, flow);
+            String redisUrl = redisUrlFor(run);
+            process = startFromStandby(run, redisUrl);
             if (process == null) {
-                writeTaskFiles(run.launch, dir, flow);
-                process = runnerProcess(dir, runnerCommand(run.launch, flow), taskEnvironment(run.launch, dir)).start();
+                writeTaskFiles(run);
+                process = processes.cold(id, run.launch.inputTimeoutSeconds(), run.taskDir, run.runDir,
+                        processes.taskEnvironment(run.launch.envVars(), run.runDir, redisUrl)).start();
                 metrics.runnerStarted("cold");
                 log.info("runner started, pid {}", process.pid());
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             String reason = "could not start the runner: " + e.getMessage();
             log.error(reason);
             transitions.finish(id, TaskStatus.FAILED, error(reason), reason);
             return;
         }
+        run.sandboxed = processes.sandbox().enabled();
         run.process = process;
         transitions.triggered(id);
         if (run.cancelRequested) {
@@ -281,8 +290,29 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
             transitions.finish(id, TaskStatus.FAILED, error("server shut down during the run"), "server shut down during the run");
             return;
         }
-        int code = process.exitValue();
-        onExit(run, code, dir);
+        onExit(run, process.exitValue());
+    }
+
+    /** The run's own Redis user, or the server's URL when runs may go uncontained and there are no such users. */
+    private String redisUrlFor(LocalRun run) {
+        if (!containment.ownRedisUsers()) {
+            log.warn("this run uses the server's Redis credentials (no per-run users here)");
+            return redisEndpoint.url();
+        }
+        TaskRedisUsers.Credentials user = containment.users().create(run.taskId());
+        run.redisUser = user;
+        return redisEndpoint.withUser(user.username(), user.password());
+    }
+
+    private void dropRedisUser(LocalRun run) {
+        if (run.redisUser == null) {
+            return;
+        }
+        try {
+            containment.users().delete(run.taskId());
+        } catch (RuntimeException e) {
+            log.warn("could not delete the run's Redis user {}: {}", run.redisUser.username(), e.toString());
+        }
     }
 
     private static boolean waitFor(Process process) throws InterruptedException {
@@ -290,69 +320,137 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         return true;
     }
 
-    private void onExit(LocalRun run, int code, Path dir) {
-        String id = run.launch.taskId();
-        log.info("runner exited with code {}", code);
+    // ------------------------------------------------------------------------ statuses
+
+    /** Applies what the run wrote on its status stream since the last time (called on hints and periodically). */
+    void refresh(String taskId) {
+        LocalRun run = runs.get(taskId);
+        if (run != null && run.process != null) {
+            refresh(run);
+        }
+    }
+
+    /** {@link #refresh(String)} for every run: the hint stream is a shortcut, never the only way to learn. */
+    void refreshAll() {
+        for (LocalRun run : runs.values()) {
+            if (run.process != null) {
+                refresh(run);
+            }
+        }
+    }
+
+    private void refresh(LocalRun run) {
+        String id = run.taskId();
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("task_id", id)) {
+            synchronized (run) {
+                if (run.finished) {
+                    return;
+                }
+                for (;;) {
+                    List<StreamMessage<String, String>> page = redis.sync().xrange(StreamKeys.status(id),
+                            Range.create(run.statusCursor, "+"), Limit.from(STATUS_PAGE + 1));
+                    int applied = 0;
+                    for (StreamMessage<String, String> m : page) {
+                        if (m.getId().equals(run.statusCursor)) {
+                            continue;
+                        }
+                        run.statusCursor = m.getId();
+                        applied++;
+                        codec.decodeOwnStatus(id, m.getId(), m.getBody()).ifPresent(s -> apply(run, s));
+                        if (run.finished) {
+                            return;
+                        }
+                    }
+                    if (applied < STATUS_PAGE) {
+                        return;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not read the run's status stream: {}", e.toString());
+        }
+    }
+
+    /** One status of the run's own stream (holding the run's lock). */
+    private void apply(LocalRun run, StatusEntry s) {
+        String id = run.taskId();
+        switch (s.status()) {
+            case RUNNING -> transitions.running(id);
+            case WAITING_FOR_INPUT -> {
+                if (s.requestId() != null) {
+                    transitions.waitingForInput(id, s.requestId());
+                }
+            }
+            default -> {
+                run.finished = true;
+                finishFromStatus(run, s);
+            }
+        }
+    }
+
+    /** Records the final status the runner reported (the archive is written first, by TaskTransitions). */
+    private void finishFromStatus(LocalRun run, StatusEntry s) {
+        String id = run.taskId();
         if (run.timedOut) {
             transitions.finish(id, TaskStatus.FAILED, error(DURATION_EXCEEDED), DURATION_EXCEEDED);
             return;
         }
-        Optional<StatusEntry> last = finalStatus(id);
-        if (last.isPresent()) {
-            StatusEntry s = last.get();
-            switch (s.status()) {
-                case COMPLETED -> transitions.finish(id, TaskStatus.COMPLETED, s.results(), null);
-                case CANCELLED -> transitions.finish(id, TaskStatus.CANCELLED, cancelledResults(),
-                        s.message() == null ? "cancelled" : s.message());
-                default -> {
-                    String msg = s.message() == null ? ExitCodes.describe(code) : s.message();
-                    ObjectNode results = error(msg);
-                    JsonNode type = s.data().get("error_type");
-                    if (type != null && type.isTextual()) {
-                        results.put("error_type", type.asText());
-                    }
-                    transitions.finish(id, TaskStatus.FAILED, results, msg);
+        switch (s.status()) {
+            case COMPLETED -> transitions.finish(id, TaskStatus.COMPLETED, s.results(), null);
+            case CANCELLED -> transitions.finish(id, TaskStatus.CANCELLED, cancelledResults(),
+                    s.message() == null ? "cancelled" : s.message());
+            default -> {
+                String msg = s.message() == null ? "the flow failed" : s.message();
+                ObjectNode results = error(msg);
+                JsonNode type = s.data().get("error_type");
+                if (type != null && type.isTextual()) {
+                    results.put("error_type", type.asText());
                 }
+                transitions.finish(id, TaskStatus.FAILED, results, msg);
             }
+        }
+    }
+
+    /** The exit confirms a final status already recorded, or decides the end when the runner wrote none. */
+    private void onExit(LocalRun run, int code) {
+        String id = run.taskId();
+        log.info("runner exited with code {}", code);
+        refresh(run);
+        synchronized (run) {
+            if (run.finished) {
+                return;
+            }
+            run.finished = true;
+        }
+        if (run.timedOut) {
+            transitions.finish(id, TaskStatus.FAILED, error(DURATION_EXCEEDED), DURATION_EXCEEDED);
             return;
         }
         String reason = "runner exited without a final status: " + ExitCodes.describe(code) + " (exit code " + code + ")";
-        log.warn("{}; last lines of its log:\n{}", reason, tail(dir.resolve("runner.log"), 15));
+        log.warn("{}; last lines of its log:\n{}", reason, tail(run.realTaskDir.resolve(RunnerProcesses.LOG_FILE), 15));
         transitions.finish(id, TaskStatus.FAILED, error(reason), reason);
     }
 
-    /** The final status the runner wrote last on its own status stream, if any. */
-    private Optional<StatusEntry> finalStatus(String taskId) {
-        try {
-            List<StreamMessage<String, String>> recent = redis.sync()
-                    .xrevrange(StreamKeys.status(taskId), Range.create("-", "+"), Limit.from(50));
-            for (StreamMessage<String, String> m : recent) {
-                Optional<StatusEntry> s = codec.decodeStatus(m.getId(), m.getBody());
-                if (s.isPresent() && s.get().status().isFinal()) {
-                    return s;
-                }
-            }
-        } catch (RuntimeException e) {
-            log.warn("could not read the final status from Redis: {}", e.toString());
-        }
-        return Optional.empty();
-    }
+    // ------------------------------------------------------------------------ processes and files
 
     /**
      * Hands the task to a pre-started runner, or returns null when none is ready (or the hand-over
      * failed before the task was sent: the standby is dropped and the caller starts a runner itself).
      */
-    private Process startFromStandby(TaskLaunch launch, Path dir, Path flow) throws IOException {
+    private Process startFromStandby(LocalRun run, String redisUrl) throws IOException {
         StandbyRunners.Standby s = standby == null ? null : standby.take();
         if (s == null) {
             return null;
         }
         try {
-            s.moveTo(dir);
-            writeTaskFiles(launch, dir, flow);
+            Files.createDirectories(run.runDir.getParent());
+            s.linkAs(run.taskDir, run.runDir);
+            run.realTaskDir = s.dir();
+            run.realRunDir = s.runDir();
+            writeTaskFiles(run);
             Map<String, Object> request = new LinkedHashMap<>();
-            request.put("argv", runnerOptions(launch, flow));
-            request.put("env", taskEnvironment(launch, dir));
+            request.put("argv", processes.options(run.taskId(), run.launch.inputTimeoutSeconds(), run.taskDir, run.runDir));
+            request.put("env", processes.taskEnvironment(run.launch.envVars(), run.runDir, redisUrl));
             s.send(json.writeValueAsBytes(request));
         } catch (IOException e) {
             log.warn("a standby runner could not take the task ({}); starting one", e.toString());
@@ -364,81 +462,11 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         return s.process();
     }
 
-    /** The task's directory (kept if a standby's was moved there), its run directory and its flow file. */
-    private void writeTaskFiles(TaskLaunch launch, Path dir, Path flow) throws IOException {
-        Files.createDirectories(dir);
-        Files.createDirectories(runDir(launch.taskId()));
-        Files.write(flow, launch.flow());
-    }
-
-    /** The runner's options for one task: its command line, or the argv a standby receives. */
-    private List<String> runnerOptions(TaskLaunch launch, Path flow) {
-        return List.of("--task-id", launch.taskId(),
-                "--flow", flow.toString(),
-                "--input-timeout", Integer.toString(launch.inputTimeoutSeconds()),
-                "--workdir", runDir(launch.taskId()).toString(),
-                "--key-ttl", Long.toString(Math.max(1, props.keyTtl().toSeconds())),
-                "--nice", Integer.toString(props.nice()));
-    }
-
-    private List<String> runnerCommand(TaskLaunch launch, Path flow) {
-        List<String> cmd = runnerModule();
-        cmd.addAll(runnerOptions(launch, flow));
-        return cmd;
-    }
-
-    /** {@code <venv python> -m waldiez_task_runner}, to which a command adds its options. */
-    private List<String> runnerModule() {
-        return new ArrayList<>(List.of(props.pythonPath().toString(), "-m", "waldiez_task_runner"));
-    }
-
-    /**
-     * A standby runner in {@code dir}: the server's share of the environment only, nothing of a task;
-     * it imports at the priority its task will run at, so a refill does not compete with running flows.
-     */
-    private ProcessBuilder standbyProcess(Path dir) {
-        List<String> cmd = runnerModule();
-        cmd.add("--standby");
-        return runnerProcess(dir, cmd, Map.of("WALDIEZ_NICE", Integer.toString(props.nice())))
-                .redirectInput(ProcessBuilder.Redirect.PIPE);
-    }
-
-    /** What a task adds to a runner's environment (a standby gets it with the task, not at its start). */
-    private Map<String, String> taskEnvironment(TaskLaunch launch, Path dir) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("HOME", dir.toString());
-        env.putAll(launch.envVars());
-        // After the task's own variables, so that a flow can never point its runner elsewhere.
-        env.put("WALDIEZ_REDIS_URL", redisEndpoint.url());
-        return env;
-    }
-
-    /** A runner process in {@code dir}, logging to its runner.log, with an allow-list of the server's environment. */
-    private ProcessBuilder runnerProcess(Path dir, List<String> cmd, Map<String, String> taskEnv) {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("runner.log").toFile());
-        Map<String, String> env = pb.environment();
-        Map<String, String> server = Map.copyOf(env);
-        env.clear();
-        for (String name : ENV_ALLOW_LIST) {
-            copy(server, env, name);
-        }
-        for (String name : props.passEnv()) {
-            copy(server, env, name);
-        }
-        env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("HOME", dir.toString());
-        env.put("PYTHONUNBUFFERED", "1");
-        env.put("PYTHONDONTWRITEBYTECODE", "1");
-        env.putAll(taskEnv);
-        return pb;
-    }
-
-    private static void copy(Map<String, String> from, Map<String, String> to, String name) {
-        String v = from.get(name);
-        if (v != null) {
-            to.put(name, v);
-        }
+    /** The task's directory (a standby's, when it took one), its run directory and its flow file. */
+    private static void writeTaskFiles(LocalRun run) throws IOException {
+        Files.createDirectories(run.realTaskDir);
+        Files.createDirectories(run.realRunDir);
+        Files.write(run.realTaskDir.resolve(RunnerProcesses.FLOW_FILE), run.launch.flow());
     }
 
     private void safeFinish(String id, TaskStatus status, JsonNode results, String reason) {
@@ -454,15 +482,21 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         return scratchRoot.equals(tasksDir) ? tasksDir.resolve(id).resolve("run") : scratchRoot.resolve(id);
     }
 
-    private void cleanup(String id) {
+    private void cleanup(LocalRun run) {
         if (props.keepWorkdirs()) {
             return;
         }
-        removeTree(runDir(id));
-        removeTree(tasksDir.resolve(id));
+        for (Path p : List.of(run.runDir, run.taskDir, run.realRunDir, run.realTaskDir)) {
+            removeTree(p);
+        }
     }
 
+    /** Removes a directory tree, or just the link when {@code dir} is a symbolic link. */
     static void removeTree(Path dir) {
+        if (Files.isSymbolicLink(dir)) {
+            dir.toFile().delete();
+            return;
+        }
         if (!Files.exists(dir)) {
             return;
         }

@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.waldiez.runner.server.common.TaskCounts;
+import io.waldiez.runner.server.launch.RunContainment;
 import java.lang.management.ManagementFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -29,10 +30,13 @@ public class StatusController {
     };
 
     private final ObjectProvider<TaskCounts> taskCounts;
+    private final ObjectProvider<RunContainment> containment;
     private final int maxJobs;
 
-    public StatusController(ObjectProvider<TaskCounts> taskCounts, @Value("${waldiez.tasks.max-jobs:5}") int maxJobs) {
+    public StatusController(ObjectProvider<TaskCounts> taskCounts, ObjectProvider<RunContainment> containment,
+            @Value("${waldiez.tasks.max-jobs:5}") int maxJobs) {
         this.taskCounts = taskCounts;
+        this.containment = containment;
         this.maxJobs = maxJobs;
     }
 
@@ -65,6 +69,7 @@ public class StatusController {
                 cpuLoad < 0 ? 0.0 : Math.round(cpuLoad * 100.0),
                 total,
                 used,
-                total == 0 ? 0.0 : Math.round(used * 100.0 / total));
+                total == 0 ? 0.0 : Math.round(used * 100.0 / total),
+                containment.stream().map(RunContainment::report).findFirst().orElse(null));
     }
 }

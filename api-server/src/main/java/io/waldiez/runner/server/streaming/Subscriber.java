@@ -397,7 +397,16 @@ abstract class Subscriber {
         return s.status() != lastStatus.status() || !Objects.equals(s.inputRequestId(), lastStatus.inputRequestId());
     }
 
+    /**
+     * The buffer bounds what a slow client can make us hold, not what a task may produce: a frame
+     * always fits an empty buffer (one entry larger than the budget still reaches a client that
+     * keeps up), and status frames always fit, since there are few of them and the final one carries
+     * the results, of any size, that a client must get to see the end of the run.
+     */
     private boolean fits(Frame f) {
+        if (f.kind() == Frame.Kind.STATUS || queue.isEmpty() && pending.isEmpty()) {
+            return true;
+        }
         return queue.size() + pending.size() < maxFrames && queuedBytes + f.cost() <= maxBytes;
     }
 

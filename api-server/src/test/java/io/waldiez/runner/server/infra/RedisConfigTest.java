@@ -26,8 +26,11 @@ class RedisConfigTest extends ApiServerIntegrationTest {
 
     @Test
     void embeddedRedisIsLoopbackAndWorksForStreams() {
-        assertThat(endpoint.url()).startsWith("redis://127.0.0.1:");
-        assertThat(endpoint.redactedUrl()).isEqualTo(endpoint.url());
+        // The embedded Redis wants the server's user and password; logs see neither the password nor the user.
+        assertThat(endpoint.url()).matches("redis://waldiez-server:[0-9a-f]{48}@127\\.0\\.0\\.1:\\d+");
+        assertThat(endpoint.redactedUrl()).matches("redis://\\*\\*\\*@127\\.0\\.0\\.1:\\d+");
+        String port = endpoint.url().substring(endpoint.url().lastIndexOf(':') + 1);
+        assertThat(endpoint.withUser("task-abc", "pw")).isEqualTo("redis://task-abc:pw@127.0.0.1:" + port);
         String key = "test:" + Ids.newId() + ":output";
         String id = connection.sync().xadd(key, Map.of("type", "print", "data", "hello"));
         List<StreamMessage<String, String>> read = connection.sync().xrange(key, io.lettuce.core.Range.create("-", "+"));

@@ -13,7 +13,7 @@ class LauncherPropertiesTest {
 
     private static LauncherProperties.Local local(String scratchDir) {
         return new LauncherProperties.Local("/usr/bin/python3", 4, Duration.ofSeconds(2), List.of(), false,
-                Duration.ofDays(1), scratchDir, 10, 1);
+                Duration.ofDays(1), scratchDir, 10, 1, LauncherProperties.SandboxKind.BUBBLEWRAP, "bwrap", false);
     }
 
     @Test
@@ -33,7 +33,7 @@ class LauncherPropertiesTest {
     @Test
     void niceOutsideTheUnixRangeIsRefusedWithTheProperty() {
         assertThatThrownBy(() -> new LauncherProperties.Local("/usr/bin/python3", 4, Duration.ofSeconds(2), List.of(),
-                false, Duration.ofDays(1), null, 20, 1))
+                false, Duration.ofDays(1), null, 20, 1, LauncherProperties.SandboxKind.NONE, "bwrap", false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("waldiez.launcher.local.nice must be between 0 and 19, not 20");
     }

@@ -31,6 +31,9 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
     private LauncherProperties launcherProperties;
 
     @Autowired
+    private RunContainment containment;
+
+    @Autowired
     private io.micrometer.core.instrument.MeterRegistry meters;
 
     @Autowired
@@ -63,8 +66,12 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
         assertThat(Files.isDirectory(runDir.resolve("home"))).as("runner home in %s", runDir).isTrue();
         // ... and it runs at a lower CPU priority than the server (waldiez.launcher.local.nice, 5 in tests).
         assertThat(launcherProperties.local().nice()).isEqualTo(5);
-        assertThat(niceness(pid.getAsLong()) - niceness(ProcessHandle.current().pid())).isEqualTo(5);
         ProcessHandle runner = ProcessHandle.of(pid.getAsLong()).orElseThrow();
+        // the runner's python (inside the sandbox, it is a descendant of bubblewrap's process)
+        long python = java.util.stream.Stream.concat(java.util.stream.Stream.of(runner), runner.descendants())
+                .filter(h -> h.info().command().map(c -> c.contains("python")).orElse(false))
+                .findFirst().orElseThrow().pid();
+        assertThat(niceness(python) - niceness(ProcessHandle.current().pid())).isEqualTo(5);
         runner.descendants().forEach(ProcessHandle::destroyForcibly);
         assertThat(runner.destroyForcibly()).isTrue();
 
@@ -160,7 +167,7 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
         LocalTaskLauncher limited = new LocalTaskLauncher(launcherProperties,
                 new io.waldiez.runner.server.tasks.TasksProperties(5, Duration.ofSeconds(3),
                         org.springframework.util.unit.DataSize.ofMegabytes(5), 180, 86400),
-                dataDir, redisEndpoint, redis, transitions, metrics, json);
+                dataDir, redisEndpoint, redis, transitions, metrics, json, containment);
         try {
             limited.launch(new TaskLaunch(id, gina.id(), "slow.waldiez", flow("dummy_with_input.waldiez"), 300, Map.of()));
             JsonNode failed = awaitTask(gina.accessToken(), id, Duration.ofSeconds(60),
@@ -170,5 +177,30 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
         } finally {
             limited.destroy();
         }
+    }
+
+    @Test
+    void theFinalStatusIsRecordedWhenTheRunnerWritesItNotWhenItsProcessExits() {
+        TestClient ivy = newClient(Audiences.TASKS_API);
+        String token = ivy.accessToken();
+        // A flow that leaves a thread behind: the interpreter waits 30 s for it after the runner is done.
+        byte[] lingering = io.waldiez.runner.server.support.CodeFlows.running(flowsDir(), """
+                    import threading, time
+                    threading.Thread(target=time.sleep, args=(30,), daemon=False).start()
+                    return "done, but not gone"
+                """);
+        ResponseEntity<JsonNode> created = create(token, "lingering.waldiez", lingering, Map.of());
+        assertThat(created.getStatusCode().value()).as("%s", created.getBody()).isEqualTo(200);
+        String id = created.getBody().get("id").asText();
+
+        JsonNode done = awaitStatus(token, id, "COMPLETED");
+        assertThat(launcher.isSupervising(id)).as("the runner process is still there").isTrue();
+        assertThat(done.get("results")).isNotNull();
+        // However the process ends afterwards (here: killed), the recorded end does not change.
+        ProcessHandle process = ProcessHandle.of(launcher.pid(id).orElseThrow()).orElseThrow();
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !launcher.isSupervising(id));
+        assertThat(get(token, id).get("status").asText()).isEqualTo("COMPLETED");
     }
 }

@@ -19,10 +19,19 @@ public final class KubernetesPermissions {
      * OperatorPermissionsTest (operator module) checks this list against the calls the operator
      * makes through a whole task lifecycle.
      */
+    /**
+     * Not a call the operator makes: the Job's and flow ConfigMap's controller owner reference has
+     * {@code blockOwnerDeletion: true}, which the admission plugin OwnerReferencesPermissionEnforcement
+     * (OpenShift's default) allows only to users who may update the owner's finalizers.
+     */
+    public static final PolicyRule OPERATOR_BLOCK_OWNER_DELETION =
+            PolicyRule.of(WALDIEZ_GROUP, "waldieztasks/finalizers", "update");
+
     public static final List<PolicyRule> OPERATOR = List.of(
             // get: re-read after a status patch conflict
             PolicyRule.of(WALDIEZ_GROUP, "waldieztasks", "get", "list", "watch", "patch", "delete"),
             PolicyRule.of(WALDIEZ_GROUP, "waldieztasks/status", "patch"),
+            OPERATOR_BLOCK_OWNER_DELETION,
             // informers only list and watch; no single-object reads
             PolicyRule.of("batch", "jobs", "list", "watch", "create", "delete"),
             PolicyRule.of("", "pods", "list", "watch"),

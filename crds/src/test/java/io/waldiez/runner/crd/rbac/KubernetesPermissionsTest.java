@@ -25,6 +25,12 @@ class KubernetesPermissionsTest {
     }
 
     @Test
+    void theOperatorMaySetBlockOwnerDeletionOnItsTasks() {
+        // OwnerReferencesPermissionEnforcement refuses the Job otherwise (issue 11, 5c)
+        assertThat(KubernetesPermissions.OPERATOR).contains(PolicyRule.of("waldiez.io", "waldieztasks/finalizers", "update"));
+    }
+
+    @Test
     void leaseRuleOnlyWithLeaderElection() {
         assertThat(KubernetesPermissions.operator(false)).isEqualTo(KubernetesPermissions.OPERATOR);
         assertThat(KubernetesPermissions.operator(true)).containsAll(KubernetesPermissions.OPERATOR)

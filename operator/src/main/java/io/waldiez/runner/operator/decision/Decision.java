@@ -14,9 +14,10 @@ import java.util.Set;
  * @param actions     side effects, in the order of {@link Action}
  * @param recheckAfter when to look again without an event (deadlines, grace periods, TTL), or null
  * @param pendingInputRequestId the input request being waited for, or null
+ * @param refusal     why the API server refused the Job, when it did (the JobCreated condition), or null
  */
 public record Decision(TaskPhase phase, String reason, String message, Set<Action> actions, Duration recheckAfter,
-                       String pendingInputRequestId) {
+                       String pendingInputRequestId, JobRefusal refusal) {
 
     public enum Action {
         /** Create the flow ConfigMap (inline flows) and the Job. */
@@ -34,25 +35,29 @@ public record Decision(TaskPhase phase, String reason, String message, Set<Actio
     }
 
     public static Decision of(TaskPhase phase, String reason, String message) {
-        return new Decision(phase, reason, message, Set.of(), null, null);
+        return new Decision(phase, reason, message, Set.of(), null, null, null);
     }
 
     public Decision with(Action... more) {
         Set<Action> all = EnumSet.noneOf(Action.class);
         all.addAll(actions);
         all.addAll(Set.of(more));
-        return new Decision(phase, reason, message, all, recheckAfter, pendingInputRequestId);
+        return new Decision(phase, reason, message, all, recheckAfter, pendingInputRequestId, refusal);
     }
 
     public Decision recheckAfter(Duration after) {
         Duration d = after == null || after.isNegative() ? Duration.ZERO : after;
         // a minimum keeps a clock skew from spinning the reconcile loop
         Duration bounded = d.compareTo(Duration.ofMillis(200)) < 0 ? Duration.ofMillis(200) : d;
-        return new Decision(phase, reason, message, actions, bounded, pendingInputRequestId);
+        return new Decision(phase, reason, message, actions, bounded, pendingInputRequestId, refusal);
     }
 
     public Decision waitingFor(String requestId) {
-        return new Decision(phase, reason, message, actions, recheckAfter, requestId);
+        return new Decision(phase, reason, message, actions, recheckAfter, requestId, refusal);
+    }
+
+    public Decision refusedBecause(JobRefusal why) {
+        return new Decision(phase, reason, message, actions, recheckAfter, pendingInputRequestId, why);
     }
 
     public boolean has(Action action) {

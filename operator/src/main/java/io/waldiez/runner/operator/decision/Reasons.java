@@ -13,6 +13,8 @@ public final class Reasons {
     public static final String IMAGE_PULL_BACK_OFF = "ImagePullBackOff";
     public static final String ERR_IMAGE_PULL = "ErrImagePull";
     public static final String UNSCHEDULABLE = "Unschedulable";
+    /** The API server refused the Job (quota, admission, policy); terminal once the pending deadline passed. */
+    public static final String JOB_REFUSED = "JobRefused";
     // terminal
     public static final String COMPLETED = "Completed";
     public static final String FLOW_FAILED = "FlowFailed";

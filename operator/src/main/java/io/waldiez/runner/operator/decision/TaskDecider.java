@@ -16,6 +16,8 @@ import java.time.Instant;
 public final class TaskDecider {
 
     static final Duration ARCHIVE_POLL = Duration.ofSeconds(15);
+    static final Duration REFUSED_RETRY_MIN = Duration.ofSeconds(1);
+    static final Duration REFUSED_RETRY_MAX = Duration.ofSeconds(30);
 
     private TaskDecider() {
     }
@@ -74,6 +76,26 @@ public final class TaskDecider {
                     .waitingFor(latest.requestId()), untilDeadline);
         }
         return withRecheck(Decision.of(TaskPhase.Running, Reasons.STARTED, "the flow is running"), untilDeadline);
+    }
+
+    /**
+     * The API server refused the Job the decision asked for. Pending while the pending deadline
+     * (counted from the task's creation) lasts, retried with a backoff that doubles the time since
+     * the first refusal (1 s up to 30 s); Failed with reason JobRefused and the API's message after it.
+     */
+    public static Decision refused(Observation o, Instant createdAt, Instant firstRefusedAt, JobRefusal refusal) {
+        Instant deadline = createdAt.plus(o.pendingDeadline());
+        String what = "the API server refused the Job (" + refusal.apiReason() + "): " + abbreviate(refusal.message());
+        if (!o.now().isBefore(deadline)) {
+            return Decision.of(TaskPhase.Failed, Reasons.JOB_REFUSED, what + "; gave up after pendingDeadlineSeconds ("
+                    + o.pendingDeadline().toSeconds() + "s)").refusedBecause(refusal);
+        }
+        Duration sinceFirst = Duration.between(firstRefusedAt, o.now());
+        Duration backoff = sinceFirst.compareTo(REFUSED_RETRY_MIN) < 0 ? REFUSED_RETRY_MIN
+                : sinceFirst.compareTo(REFUSED_RETRY_MAX) > 0 ? REFUSED_RETRY_MAX : sinceFirst;
+        Duration untilDeadline = Duration.between(o.now(), deadline);
+        return Decision.of(TaskPhase.Pending, Reasons.JOB_REFUSED, what + "; retrying")
+                .recheckAfter(backoff.compareTo(untilDeadline) < 0 ? backoff : untilDeadline).refusedBecause(refusal);
     }
 
     private static Decision pending(Observation o, Instant pendingSince) {
@@ -166,7 +188,7 @@ public final class TaskDecider {
 
     /** Terminal: nothing changes; the TTL may delete the task (after the archive, for API-made tasks). */
     private static Decision afterFinish(Observation o) {
-        Decision keep = new Decision(o.phase(), null, null, java.util.Set.of(), null, null);
+        Decision keep = new Decision(o.phase(), null, null, java.util.Set.of(), null, null, null);
         if (o.ttlAfterFinished() == null || o.completedAt() == null) {
             return keep;
         }
