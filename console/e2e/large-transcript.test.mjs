@@ -52,7 +52,7 @@ describe('large transcript', { timeout: 300_000 }, () => {
         commands.push(['XADD', key, '*', 'type', 'print', 'data', JSON.stringify(event), 'task_id', taskId, 'timestamp', ts]);
       }
     }
-    redisPipe(server.redisPort, commands);
+    redisPipe(server.redis, commands);
     chromium = await launchBrowser({ viewport: { width: 1280, height: 900 } });
   });
 
@@ -118,16 +118,17 @@ describe('large transcript', { timeout: 300_000 }, () => {
 
   test('answers a password prompt in a masked field', async () => {
     // A second prompt of the run, with password=True: its input_request entry, then its
-    // WAITING_FOR_INPUT status (docs/protocol.md §2, §4), written as a runner writes them.
+    // WAITING_FOR_INPUT status and its hint (docs/protocol.md §2, §4), written as a runner writes them.
     const requestId = 'f'.repeat(32);
     const ts = String(Date.now() * 1000);
     const status = JSON.stringify({ request_id: requestId, prompt: 'API key?', password: true });
-    const statusEntry = ['kind', 'status', 'task_id', taskId, 'status', 'WAITING_FOR_INPUT', 'timestamp', ts, 'data', status];
-    redisPipe(server.redisPort, [
+    redisPipe(server.redis, [
       ['XADD', `task:${taskId}:output`, '*', 'type', 'input_request', 'data', 'API key?', 'password', 'True',
         'request_id', requestId, 'task_id', taskId, 'timestamp', ts],
-      ['XADD', `task:${taskId}:status`, '*', ...statusEntry],
-      ['XADD', 'task-status', '*', ...statusEntry],
+      ['XADD', `task:${taskId}:status`, '*', 'kind', 'status', 'task_id', taskId, 'status', 'WAITING_FOR_INPUT',
+        'timestamp', ts, 'data', status],
+      // the hint that makes the server read the task's status stream now (§4.3)
+      ['XADD', 'task-status', '*', 'task_id', taskId, 'status', 'WAITING_FOR_INPUT', 'timestamp', ts],
     ]);
     const page = await signedInTab();
     await page.goto(`${server.baseUrl}/ui/#/tasks/${taskId}`);

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { consoleDir, outputDir, serverFromEnv as serverFromEnvVars, startServer } from './support.mjs';
 
 const started = Date.now();
-// E2E_BASE_URL (+ E2E_REDIS_PORT, E2E_CLIENTS) reuses a server already running, for development.
+// E2E_BASE_URL (+ E2E_REDIS_PORT, E2E_REDIS_USER, E2E_REDIS_PASSWORD, E2E_CLIENTS) reuses a server already
+// running, for development.
 const server = process.env.E2E_BASE_URL ? { ...serverFromEnvVars(), stop: async () => {} } : await startServer();
 let status = 1;
 try {
@@ -20,7 +21,9 @@ try {
     env: {
       ...process.env,
       E2E_BASE_URL: server.baseUrl,
-      E2E_REDIS_PORT: String(server.redisPort),
+      E2E_REDIS_PORT: String(server.redis.port),
+      E2E_REDIS_USER: server.redis.user,
+      E2E_REDIS_PASSWORD: server.redis.password,
       E2E_CLIENTS: JSON.stringify(clients),
       E2E_OUTPUT: outputDir,
     },

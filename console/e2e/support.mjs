@@ -78,8 +78,10 @@ export async function startServer() {
   console.log(`# server ready at ${baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s (log ${logFile})`);
   const clients = JSON.parse(readFileSync(join(dataDir, 'clients.json'), 'utf8'));
   const creds = (audience) => clients.find((c) => c.audience === audience);
+  // The embedded Redis requires the server's user and password (docs/security.md).
+  const redis = { port: redisPort, user: 'waldiez-server', password: readFileSync(join(dataDir, 'redis-password'), 'utf8').trim() };
   return {
-    baseUrl, port, redisPort, dataDir, creds,
+    baseUrl, port, redis, dataDir, creds,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
@@ -122,13 +124,17 @@ export async function screenshot(page, name) {
   return file;
 }
 
-/** Writes entries into Redis with redis-cli's pipe mode (RESP built here; Debian's redis-tools). */
-export function redisPipe(port, commands) {
+/**
+ * Writes entries into Redis with redis-cli's pipe mode (RESP built here; Debian's redis-tools), as
+ * the server's Redis user (the password goes in the environment, not the command line).
+ */
+export function redisPipe(redis, commands) {
   const resp = commands.map((args) => `*${args.length}\r\n` + args.map((a) => {
     const s = String(a);
     return `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
   }).join('')).join('');
-  const r = spawnSync('redis-cli', ['-p', String(port), '--pipe'], { input: resp, encoding: 'utf8' });
+  const r = spawnSync('redis-cli', ['-p', String(redis.port), '--user', redis.user, '--pipe'],
+    { input: resp, encoding: 'utf8', env: { ...process.env, REDISCLI_AUTH: redis.password } });
   if (r.status !== 0 || !/errors: 0/.test(r.stdout)) {
     throw new Error(`redis-cli --pipe failed: ${r.stdout} ${r.stderr}`);
   }
@@ -150,7 +156,7 @@ export function serverFromEnv() {
   const clients = JSON.parse(process.env.E2E_CLIENTS ?? '[]');
   return {
     baseUrl,
-    redisPort: Number(process.env.E2E_REDIS_PORT),
+    redis: { port: Number(process.env.E2E_REDIS_PORT), user: process.env.E2E_REDIS_USER, password: process.env.E2E_REDIS_PASSWORD },
     creds: (audience) => clients.find((c) => c.audience === audience),
   };
 }
