@@ -22,6 +22,8 @@ import org.springframework.util.unit.DataSize;
  * @param readCount entries per stream per XREAD of the shared live reader
  * @param readBlock how long the shared live reader blocks in XREAD
  * @param heartbeat interval of SSE keep-alive comments (also how a vanished SSE client is noticed)
+ * @param compression accept WebSocket permessage-deflate when a client offers it (off: it costs native memory
+ *     per socket and CPU and latency per frame and subscriber; see WebSocketCompressionFilter)
  */
 @ConfigurationProperties("waldiez.streaming")
 public record StreamingProperties(
@@ -36,7 +38,8 @@ public record StreamingProperties(
         @DefaultValue("500") int historyBatch,
         @DefaultValue("500") int readCount,
         @DefaultValue("1s") Duration readBlock,
-        @DefaultValue("15s") Duration heartbeat) {
+        @DefaultValue("15s") Duration heartbeat,
+        @DefaultValue("false") boolean compression) {
 
     public StreamingProperties {
         if (receiveBufferSize.toBytes() < 1024) {
