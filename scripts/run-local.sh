@@ -68,6 +68,7 @@ for _ in $(seq 1 180); do
 done
 curl -fsS "$base/actuator/health/readiness" >/dev/null || { echo "server not ready after 180 s; see $log" >&2; exit 1; }
 echo "server ready at $base (log: $log)"
+echo "web console: http://localhost:$port/ui/ (sign in with a client from var/clients.json)"
 
 step "running $(basename "$flow") through it"
 status=0
@@ -78,7 +79,12 @@ if [ "$keep" = true ]; then
   cat <<EOF
 
 The server keeps running (pid $pid, log $log). Stop it with: kill $pid
-Credentials of the first clients are in var/clients.json. With curl and jq:
+Credentials of the first clients are in var/clients.json.
+
+Open the web console: http://localhost:$port/ui/
+(sign in with the tasks-api client's client_id and client_secret from var/clients.json)
+
+With curl and jq:
 
   ID=\$(jq -r '.[] | select(.audience=="tasks-api") | .client_id' var/clients.json)
   SECRET=\$(jq -r '.[] | select(.audience=="tasks-api") | .client_secret' var/clients.json)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the Java modules (Maven), the Python task runner (pytest) and,
-# as root, the real-cluster tier (cluster-tests/run.sh: a one-node Kubernetes built here).
+# Runs every test of the project: the Java modules (Maven; it also builds the web console and runs
+# its unit tests), the web console in a real browser, the Python task runner (pytest) and, as root,
+# the real-cluster tier (cluster-tests/run.sh: a one-node Kubernetes built here).
 # Works on a fresh machine: it prepares the runner virtualenv and, when run as root, installs the
 # Debian redis-server the Python tests start (the Java tests embed PostgreSQL and Redis).
 set -euo pipefail
@@ -23,6 +24,9 @@ scripts/prepare-contract-venv.sh "$root/contract-tests/.venv"
 
 step "Java modules: mvn verify"
 mvn -B -ntp verify -Dwaldiez.runner.python="$root/runner-image/.venv/bin/python"
+
+step "web console: browser tests (Playwright + Debian chromium against the server jar)"
+(cd console && E2E_PYTHON="$root/runner-image/.venv/bin/python" npm run e2e)
 
 step "Python task runner: pytest"
 cd runner-image

@@ -88,6 +88,26 @@ class TaskDeciderTest {
     }
 
     @Test
+    void aRunnerStoppedByTheClusterAtItsDeadlineFailsItIsNotCancelled() throws Exception {
+        // The Job controller kills the pod at activeDeadlineSeconds; the runner takes SIGTERM as a cancel
+        // and may report CANCELLED before the Job's DeadlineExceeded condition is seen.
+        StatusEntry sigterm = runner(RunnerStatus.CANCELLED, "{\"reason\":\"received SIGTERM\",\"exit_code\":12}");
+        Observation atDeadline = new Observation(T0.plusSeconds(30), TaskPhase.Running, true, false, null, true,
+                JobFacts.running(T0, T0), PodFacts.running(), sigterm, sigterm, null, Duration.ofSeconds(300),
+                Duration.ofSeconds(30), null, false, false, POLICY);
+        assertThat(TaskDecider.decide(atDeadline).reason()).isEqualTo("DeadlineExceeded");
+        JobFacts deadline = new JobFacts(true, false, T0, T0, false, true, "DeadlineExceeded", "too long");
+        Decision withCondition = TaskDecider.decide(obs(TaskPhase.Running, deadline, PodFacts.terminated(12, "Error"),
+                sigterm, T0.plusSeconds(5)));
+        assertThat(withCondition.phase()).isEqualTo(TaskPhase.Failed);
+        assertThat(withCondition.reason()).isEqualTo("DeadlineExceeded");
+        // Before any deadline, and with no sign of the cluster stopping it, a cancel it is.
+        Decision cancelled = TaskDecider.decide(obs(TaskPhase.Running, JobFacts.running(T0, T0), PodFacts.running(),
+                sigterm, T0.plusSeconds(5)));
+        assertThat(cancelled.phase()).isEqualTo(TaskPhase.Cancelled);
+    }
+
+    @Test
     void waitingForInputCarriesTheRequestId() throws Exception {
         Decision d = TaskDecider.decide(obs(TaskPhase.Running, JobFacts.running(T0, T0), PodFacts.running(),
                 runner(RunnerStatus.WAITING_FOR_INPUT, "{\"request_id\":\"r1\",\"prompt\":\"name?\"}"), T0));

@@ -62,6 +62,11 @@ public class TaskDownloads {
         return new Contents(taskId, filename, flow, redis.output(taskId), results, redis.artifacts(taskId).orElse(null));
     }
 
+    /** The task's transcript only: from the archive once archived, else live from Redis. */
+    public List<OutputEntry> transcript(String taskId, boolean archived) {
+        return archived ? archive.all(taskId) : redis.output(taskId);
+    }
+
     public void write(Contents c, OutputStream out) throws IOException {
         String root = c.taskId() + "/";
         try (ZipOutputStream zip = new ZipOutputStream(out)) {

@@ -7,6 +7,7 @@ import io.waldiez.runner.server.common.Page;
 import io.waldiez.runner.server.common.PageParams;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -142,6 +143,22 @@ public class ClientService {
                 description != null ? description : current.description(),
                 now());
         return repository.save(updated);
+    }
+
+    /**
+     * Gives a client a new generated secret (the old one stops working at once) and returns it: the
+     * only time it is shown. Tokens issued before stay valid until they expire (access and refresh
+     * TTLs); delete the client to stop them at once.
+     *
+     * @throws ApiException 404 when there is no such client
+     */
+    public CreatedClient rotateSecret(String id) {
+        ClientRecord client = get(id);
+        String secret = Ids.randomHex(64);
+        jdbc.sql("UPDATE clients SET client_secret = :hash, updated_at = :now WHERE id = :id")
+                .param("hash", passwordEncoder.encode(secret)).param("now", Timestamp.from(now())).param("id", id).update();
+        log.info("Rotated the secret of client id={}", id);
+        return new CreatedClient(get(client.id()), secret);
     }
 
     /**

@@ -78,6 +78,14 @@ public class ClientsController {
         return update(id, body);
     }
 
+    @Operation(summary = "Give a client a new generated secret; the response is the only place it appears "
+            + "(tokens issued before stay valid until they expire)")
+    @PostMapping("/{id}/secret")
+    public ClientCreateResponse rotateSecret(@PathVariable String id) {
+        ClientService.CreatedClient rotated = clients.rotateSecret(id);
+        return ClientCreateResponse.of(rotated.client(), rotated.plainSecret());
+    }
+
     @Operation(summary = "Delete a client (not yourself); 204 also when it does not exist")
     @DeleteMapping("/{id}")
     public ResponseEntity<Void> delete(@PathVariable String id, @AuthenticationPrincipal AuthenticatedClient caller) {

@@ -118,10 +118,13 @@ final class Sandbox {
     }
 
     private static List<String> fixedArgs(List<String> pythonDirs, Path identity) {
+        // Fresh filesystems first: a later bind under /tmp or /dev/shm (a runner venv in a clone
+        // under /tmp) must not be hidden by them.
         List<String> a = new ArrayList<>(List.of(
                 "--die-with-parent", "--new-session",
                 "--unshare-all", "--share-net", "--unshare-user", "--uid", Integer.toString(NOBODY),
                 "--gid", Integer.toString(NOBODY), "--hostname", "waldiez-run",
+                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm",
                 "--ro-bind", "/usr", "/usr"));
         for (String link : List.of("bin", "lib", "lib64", "sbin", "lib32", "libx32")) {
             Path p = Path.of("/", link);
@@ -141,7 +144,6 @@ final class Sandbox {
                 a.addAll(List.of("--ro-bind", dir, dir));
             }
         }
-        a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"));
         return List.copyOf(a);
     }
 

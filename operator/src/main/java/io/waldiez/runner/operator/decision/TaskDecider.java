@@ -35,7 +35,8 @@ public final class TaskDecider {
         }
         Decision fromRunner = fromRunnerFinal(o.runnerFinal());
         if (fromRunner != null) {
-            return fromRunner;
+            Decision stoppedBy = fromRunner.phase() == TaskPhase.Cancelled ? stoppedFromOutside(o) : null;
+            return stoppedBy != null ? stoppedBy : fromRunner;
         }
         JobFacts job = o.job();
         if (!job.exists()) {
@@ -141,6 +142,29 @@ public final class TaskDecider {
         }
         return Decision.of(o.phase() == null ? TaskPhase.Pending : o.phase(), Reasons.CANCELLING,
                 "cancel requested, the runner was told to stop").recheckAfter(Duration.between(o.now(), graceEnds));
+    }
+
+    /**
+     * The runner says it was cancelled (it takes SIGTERM as a cancel) although nobody asked: the
+     * cluster stopped its pod. The reason is the cluster's: the running deadline (the Job controller
+     * kills the pod as it marks the Job; its condition may not be there yet) or an eviction, when
+     * either applies; otherwise null (a cancel it is).
+     */
+    private static Decision stoppedFromOutside(Observation o) {
+        JobFacts job = o.job();
+        if (job.failed() && ("DeadlineExceeded".equals(job.failedReason()) || o.pod().evicted())) {
+            return fromFailedJob(job, o.pod());
+        }
+        Instant runStart = job.startedAt() != null ? job.startedAt() : job.createdAt();
+        if (o.activeDeadline() != null && runStart != null && !o.now().isBefore(runStart.plus(o.activeDeadline()))) {
+            return Decision.of(TaskPhase.Failed, Reasons.DEADLINE_EXCEEDED,
+                    "the run exceeded activeDeadlineSeconds (" + o.activeDeadline().toSeconds() + "s)");
+        }
+        if (o.pod().evicted()) {
+            return Decision.of(TaskPhase.Failed, Reasons.EVICTED, "the pod was evicted"
+                    + (o.pod().waitingMessage() == null ? "" : ": " + o.pod().waitingMessage()));
+        }
+        return null;
     }
 
     private static Decision fromRunnerFinal(StatusEntry fin) {
