@@ -24,6 +24,20 @@ def _kb(v: Any) -> float | None:
     return v / 1024 if isinstance(v, (int, float)) else None
 
 
+def _footprint_metrics(key: str, prefix: str, what: str) -> list[tuple[str, str, str, str, Callable[[dict], Any]]]:
+    """Rows of one idle-subscriber count (results["footprint"][key])."""
+    return [
+        (f"{prefix}_accepted", f"idle {what} requested: accepted", "conns", HIGHER,
+         lambda r: _g(r, "footprint", key, "accepted")),
+        (f"{prefix}_rss_mb", f"idle {what}: server RSS", "MiB", LOWER,
+         lambda r: _mb(_g(r, "footprint", key, "after", "rss_bytes"))),
+        (f"{prefix}_rss_kb_conn", f"idle {what}: RSS per connection", "KiB", LOWER,
+         lambda r: _kb(_g(r, "footprint", key, "rss_delta_per_conn_bytes"))),
+        (f"{prefix}_heap_mb", f"idle {what}: heap used after GC", "MiB", LOWER,
+         lambda r: _mb(_g(r, "footprint", key, "after", "heap_used_bytes"))),
+    ]
+
+
 # key, description, unit, better, extractor(result["results"])
 METRICS: list[tuple[str, str, str, str, Callable[[dict], Any]]] = [
     ("ttfo_cold_s", "time to first output, cold (first task)", "s", LOWER,
@@ -89,30 +103,9 @@ METRICS: list[tuple[str, str, str, str, Callable[[dict], Any]]] = [
      lambda r: None if _g(r, "create", "errors") else _g(r, "create", "req_per_s")),
     ("create_p50_ms", "create task: latency p50", "ms", LOWER,
      lambda r: None if _g(r, "create", "errors") else _g(r, "create", "latency_ms", "p50")),
-    ("fp1k_accepted", "idle WS 1,000 requested: accepted", "conns", HIGHER,
-     lambda r: _g(r, "footprint", "1000", "accepted")),
-    ("fp1k_rss_mb", "idle WS 1,000: server RSS", "MiB", LOWER,
-     lambda r: _mb(_g(r, "footprint", "1000", "after", "rss_bytes"))),
-    ("fp1k_rss_kb_conn", "idle WS 1,000: RSS per connection", "KiB", LOWER,
-     lambda r: _kb(_g(r, "footprint", "1000", "rss_delta_per_conn_bytes"))),
-    ("fp1k_heap_mb", "idle WS 1,000: heap used after GC", "MiB", LOWER,
-     lambda r: _mb(_g(r, "footprint", "1000", "after", "heap_used_bytes"))),
-    ("fp10k_accepted", "idle WS 10,000 requested: accepted", "conns", HIGHER,
-     lambda r: _g(r, "footprint", "10000", "accepted")),
-    ("fp10k_rss_mb", "idle WS 10,000: server RSS", "MiB", LOWER,
-     lambda r: _mb(_g(r, "footprint", "10000", "after", "rss_bytes"))),
-    ("fp10k_rss_kb_conn", "idle WS 10,000: RSS per connection", "KiB", LOWER,
-     lambda r: _kb(_g(r, "footprint", "10000", "rss_delta_per_conn_bytes"))),
-    ("fp10k_heap_mb", "idle WS 10,000: heap used after GC", "MiB", LOWER,
-     lambda r: _mb(_g(r, "footprint", "10000", "after", "heap_used_bytes"))),
-    ("fpsse10k_accepted", "idle SSE 10,000 requested: accepted", "conns", HIGHER,
-     lambda r: _g(r, "footprint", "sse10000", "accepted")),
-    ("fpsse10k_rss_mb", "idle SSE 10,000: server RSS", "MiB", LOWER,
-     lambda r: _mb(_g(r, "footprint", "sse10000", "after", "rss_bytes"))),
-    ("fpsse10k_rss_kb_conn", "idle SSE 10,000: RSS per connection", "KiB", LOWER,
-     lambda r: _kb(_g(r, "footprint", "sse10000", "rss_delta_per_conn_bytes"))),
-    ("fpsse10k_heap_mb", "idle SSE 10,000: heap used after GC", "MiB", LOWER,
-     lambda r: _mb(_g(r, "footprint", "sse10000", "after", "heap_used_bytes"))),
+    *[row for key, prefix, what in (("1000", "fp1k", "WS 1,000"), ("10000", "fp10k", "WS 10,000"),
+                                     ("sse1000", "fpsse1k", "SSE 1,000"), ("sse10000", "fpsse10k", "SSE 10,000"))
+      for row in _footprint_metrics(key, prefix, what)],
     ("ceil_client", "ceiling: the JVM load client's own (selftest, 10 sockets)", "frames/s", INFO,
      lambda r: _g(r, "ceiling", "jvm_client", "frames_per_s")),
     ("ceil_xadd_ops", "ceiling: redis-benchmark XADD ops/s (50 conns)", "ops/s", INFO,
@@ -386,9 +379,10 @@ def _targets17(meds: dict[str, dict[str, float]], ours: str) -> list[str]:
     line("load client takes ≥ 200,000 frames/s (its selftest)", f"{fmt(c)} frames/s" if c else "not measured",
          c >= 200000 if c else None)
     thr, xr = o.get("injmax_msgs_s"), o.get("ceil_xread_entries")
-    line("our flat-out ceiling against Redis's own (reported)",
-         f"{fmt(thr)} deliveries/s vs redis-benchmark XREAD {fmt(xr)} entries/s = {thr / xr:.2f}; Python pass-through "
-         f"{fmt(o.get('ceil_pass_max'))} entries/s" if thr and xr else "not measured", bool(thr and xr) or None)
+    rows.append("| our flat-out ceiling against Redis's own | "
+                + (f"{fmt(thr)} deliveries/s (N×M = 2×5, closed loop) vs redis-benchmark XREAD COUNT 100 "
+                   f"{fmt(xr)} entries/s = {thr / xr:.3f}; Python XADD→XREAD pass-through {fmt(o.get('ceil_pass_max'))} "
+                   "entries/s" if thr and xr else "not measured") + " | reported |")
     for label, acc_k, rss_k in (("WebSocket", "fp10k_accepted", "fp10k_rss_mb"),
                                 ("SSE", "fpsse10k_accepted", "fpsse10k_rss_mb")):
         acc, rss = o.get(acc_k), o.get(rss_k)
