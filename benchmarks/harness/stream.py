@@ -199,12 +199,12 @@ async def run_flow(target: Target, *, flow: Path, n: int, m: int, timeout: float
                    client: str = "python") -> dict[str, Any]:
     async with Api(target) as api:
         subs = await _subscribers(api, client, m)  # started first: a JVM takes a second to start
+        statuses: dict[str, str] = {}
         try:
             tasks = await asyncio.gather(*(api.create_task(flow) for _ in range(n)))
             ids = [t["id"] for t in tasks]
             await subs.subscribe(ids)
             t0 = time.monotonic()
-            statuses = {}
             for tid in ids:
                 status, _ = await api.wait_terminal(tid, timeout=max(1.0, timeout - (time.monotonic() - t0)))
                 statuses[tid] = status
