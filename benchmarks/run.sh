@@ -39,6 +39,7 @@ STREAM_N="${BENCH_STREAM_N:-2}"            # concurrent tasks
 STREAM_M="${BENCH_STREAM_M:-5}"            # subscribers per task (the original's cap is 5)
 INJECT_RATES="${BENCH_INJECT_RATES:-400,500,2000,0}"   # 400 × M=5 = 2,000 deliveries/s (issue target)
 INJECT_SECONDS="${BENCH_INJECT_SECONDS:-5}"
+INJECT_WARMUP="${BENCH_INJECT_WARMUP:-3}"  # unmeasured seconds at 2,000 entries/s before the rates
 CONCURRENCY="${BENCH_CONCURRENCY:-16}"
 LIST_REQUESTS="${BENCH_LIST_REQUESTS:-400}"
 ROWS="${BENCH_ROWS:-100000}"
@@ -92,10 +93,10 @@ versions=(--meta "redis=$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')
           --meta "python=$(python3 -c 'import platform; print(platform.python_version())')"
           --meta "java=$(java -version 2>&1 | head -1 | sed 's/"//g')"
           --meta "harness=httpx, websockets, redis-py (benchmarks/requirements.txt), one process; streaming consumer: $CLIENT (jvm = benchmarks/loadclient/WsLoadClient.java, its own process); same machine"
-          --meta "knobs=warm=$WARM N=$STREAM_N M=$STREAM_M inject=$INJECT_RATES/${INJECT_SECONDS}s c=$CONCURRENCY rows=$ROWS footprint=$FOOTPRINT sse=$FOOTPRINT_SSE create=$CREATE_REQUESTS")
+          --meta "knobs=warm=$WARM N=$STREAM_N M=$STREAM_M inject=$INJECT_RATES/${INJECT_SECONDS}s (after ${INJECT_WARMUP}s warm-up) c=$CONCURRENCY rows=$ROWS footprint=$FOOTPRINT sse=$FOOTPRINT_SSE create=$CREATE_REQUESTS")
 
 common=(--warm "$WARM" --stream-n "$STREAM_N" --stream-m "$STREAM_M" --inject-rates "$INJECT_RATES"
-        --inject-seconds "$INJECT_SECONDS" --concurrency "$CONCURRENCY" --list-requests "$LIST_REQUESTS"
+        --inject-seconds "$INJECT_SECONDS" --inject-warmup "$INJECT_WARMUP" --concurrency "$CONCURRENCY" --list-requests "$LIST_REQUESTS"
         --rows "$ROWS" --footprint "$FOOTPRINT" --create-requests "$CREATE_REQUESTS" --client "$CLIENT"
         --ceiling-redis "redis://127.0.0.1:$CEIL_PORT/0")
 
