@@ -92,7 +92,7 @@ versions=(--meta "redis=$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')
           --meta "postgresql (original)=$(ls -d /usr/lib/postgresql/*/ | sort -V | tail -1 | xargs basename)"
           --meta "python=$(python3 -c 'import platform; print(platform.python_version())')"
           --meta "java=$(java -version 2>&1 | head -1 | sed 's/"//g')"
-          --meta "harness=httpx, websockets, redis-py (benchmarks/requirements.txt), one process; streaming consumer: $CLIENT (jvm = benchmarks/loadclient/WsLoadClient.java, its own process); same machine"
+          --meta "harness=httpx, websockets, redis-py (benchmarks/requirements.txt), one process; streaming consumer: $CLIENT (jvm = benchmarks/loadclient, its own process); same machine"
           --meta "knobs=warm=$WARM N=$STREAM_N M=$STREAM_M inject=$INJECT_RATES/${INJECT_SECONDS}s (after ${INJECT_WARMUP}s warm-up) c=$CONCURRENCY rows=$ROWS footprint=$FOOTPRINT sse=$FOOTPRINT_SSE create=$CREATE_REQUESTS")
 
 common=(--warm "$WARM" --stream-n "$STREAM_N" --stream-m "$STREAM_M" --inject-rates "$INJECT_RATES"
