@@ -39,13 +39,16 @@ STREAM_N="${BENCH_STREAM_N:-2}"            # concurrent tasks
 STREAM_M="${BENCH_STREAM_M:-5}"            # subscribers per task (the original's cap is 5)
 INJECT_RATES="${BENCH_INJECT_RATES:-400,500,2000,0}"   # 400 × M=5 = 2,000 deliveries/s (issue target)
 INJECT_SECONDS="${BENCH_INJECT_SECONDS:-5}"
+INJECT_WARMUP="${BENCH_INJECT_WARMUP:-3}"  # unmeasured seconds at 2,000 entries/s before the rates
 CONCURRENCY="${BENCH_CONCURRENCY:-16}"
 LIST_REQUESTS="${BENCH_LIST_REQUESTS:-400}"
 ROWS="${BENCH_ROWS:-100000}"
 FOOTPRINT="${BENCH_FOOTPRINT:-1000,10000}"
+FOOTPRINT_SSE="${BENCH_FOOTPRINT_SSE:-10000}"   # idle SSE streams (ours only: the original has no SSE)
+CLIENT="${BENCH_CLIENT:-auto}"             # WebSocket consumer of stream/inject: jvm (auto, if java) or python
 CREATE_REQUESTS="${BENCH_CREATE_REQUESTS:-50}"
 if [ "$QUICK" = 1 ]; then
-  WARM=1; INJECT_SECONDS=2; LIST_REQUESTS=100; ROWS=10000; FOOTPRINT=1000; CREATE_REQUESTS=10
+  WARM=1; INJECT_SECONDS=2; LIST_REQUESTS=100; ROWS=10000; FOOTPRINT=1000; FOOTPRINT_SSE=1000; CREATE_REQUESTS=10
 fi
 # The worker mode only changes how a run starts; the API process is the same in both modes,
 # so the API-only benchmarks run once, in skip-install mode.
@@ -89,12 +92,12 @@ versions=(--meta "redis=$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')
           --meta "postgresql (original)=$(ls -d /usr/lib/postgresql/*/ | sort -V | tail -1 | xargs basename)"
           --meta "python=$(python3 -c 'import platform; print(platform.python_version())')"
           --meta "java=$(java -version 2>&1 | head -1 | sed 's/"//g')"
-          --meta "harness=httpx, websockets, redis-py (benchmarks/requirements.txt); one process, same machine"
-          --meta "knobs=warm=$WARM N=$STREAM_N M=$STREAM_M inject=$INJECT_RATES/${INJECT_SECONDS}s c=$CONCURRENCY rows=$ROWS footprint=$FOOTPRINT create=$CREATE_REQUESTS")
+          --meta "harness=httpx, websockets, redis-py (benchmarks/requirements.txt), one process; streaming consumer: $CLIENT (jvm = benchmarks/loadclient, its own process); same machine"
+          --meta "knobs=warm=$WARM N=$STREAM_N M=$STREAM_M inject=$INJECT_RATES/${INJECT_SECONDS}s (after ${INJECT_WARMUP}s warm-up) c=$CONCURRENCY rows=$ROWS footprint=$FOOTPRINT sse=$FOOTPRINT_SSE create=$CREATE_REQUESTS")
 
 common=(--warm "$WARM" --stream-n "$STREAM_N" --stream-m "$STREAM_M" --inject-rates "$INJECT_RATES"
-        --inject-seconds "$INJECT_SECONDS" --concurrency "$CONCURRENCY" --list-requests "$LIST_REQUESTS"
-        --rows "$ROWS" --footprint "$FOOTPRINT" --create-requests "$CREATE_REQUESTS"
+        --inject-seconds "$INJECT_SECONDS" --inject-warmup "$INJECT_WARMUP" --concurrency "$CONCURRENCY" --list-requests "$LIST_REQUESTS"
+        --rows "$ROWS" --footprint "$FOOTPRINT" --create-requests "$CREATE_REQUESTS" --client "$CLIENT"
         --ceiling-redis "redis://127.0.0.1:$CEIL_PORT/0")
 
 # a subshell: the original's WALDIEZ_RUNNER_* settings must not leak into our server's environment
@@ -144,6 +147,7 @@ run_ours() {  # $1 = round
     --psql "psql -h 127.0.0.1 -p ${OURS_PG_PORT:-55433} -U postgres -d postgres" \
     --schema ours --redis-url "redis://waldiez-server:$(cat "$WORK/ours/var/redis-password")@127.0.0.1:${OURS_REDIS_PORT:-56381}/0" \
     --pid "$(cat "$WORK/ours/api.pid")" --kind java --bench "$BENCH_OURS" "${common[@]}" "${versions[@]}" \
+    --footprint-sse "$FOOTPRINT_SSE" \
     --meta "ours=$jar (java -jar, embedded PostgreSQL + Redis, local launcher; JVM opts: ${OURS_JAVA_OPTS:-default})" \
     --meta "round=$round" --out "$OUT/ours-r$round.json" || echo "!! harness failed for ours round $round"
   "$HERE/ours/stop.sh"

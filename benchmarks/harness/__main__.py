@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from . import api as api_bench
-from . import ceiling, footprint, stream, ttfo
+from . import ceiling, footprint, jvmclient, stream, ttfo
 from .common import FLOWS_DIR, Api, Sql, Target, env_info, log, wait_idle
 from .report import metrics_of, print_table, write_markdown
 
@@ -60,6 +60,10 @@ async def run(args) -> dict:
                     "results": {}}
     R = result["results"]
     owner = None
+    client = args.client
+    if client == "auto":
+        client = "python" if jvmclient.why_unavailable() else "jvm"
+    result["client"] = client
 
     async def need_owner():
         nonlocal owner
@@ -78,6 +82,9 @@ async def run(args) -> dict:
                 else:
                     R[b] = await ceiling.run(args.ceiling_redis, seconds=args.ceiling_seconds,
                                              rates=floats(args.ceiling_rates))
+                if client == "jvm":
+                    R[b]["jvm_client"] = await asyncio.to_thread(jvmclient.selftest, 10, args.ceiling_seconds)
+                    log(f"ceiling: jvm client selftest: {R[b]['jvm_client'].get('frames_per_s')} frames/s")
             elif b == "ttfo":
                 if "," in args.ttfo_flow:
                     R[b] = await ttfo.run_interleaved(target, flows=[FLOWS_DIR / f for f in args.ttfo_flow.split(",")],
@@ -88,18 +95,28 @@ async def run(args) -> dict:
                                           timeout=args.task_timeout, settle=args.ttfo_settle)
             elif b == "stream":
                 R[b] = await stream.run_flow(target, flow=FLOWS_DIR / args.stream_flow, n=args.stream_n,
-                                             m=args.stream_m, timeout=args.task_timeout)
+                                             m=args.stream_m, timeout=args.task_timeout, client=client)
                 s = R[b]
                 log(f"stream(flow): {s['deliveries']} deliveries, {s['msgs_per_s'] or 0:.0f} msg/s, "
                     f"p50 {s['latency_ms']['p50']} ms, p99 {s['latency_ms']['p99']} ms")
             elif b == "inject":
                 R[b] = {}
                 o = await need_owner()
+                if args.inject_warmup > 0:
+                    # Steady state is what the rates below measure: a JVM compiles its hot paths in
+                    # the first seconds of traffic (the cold start is what ttfo measures). Same for
+                    # every target; reported on its own row.
+                    r = await stream.run_inject(target, n=args.stream_n, m=args.stream_m, rate=2000,
+                                                seconds=args.inject_warmup, owner=o, sql=sql, client=client)
+                    R[b]["warmup"] = r
+                    if "skipped" not in r:
+                        log(f"inject warm-up (2000/s, {args.inject_warmup:.0f} s): p50 {r['latency_ms']['p50']} ms, "
+                            f"p99 {r['latency_ms']['p99']} ms")
                 for rate in floats(args.inject_rates):
                     await wait_idle(target)  # the previous rate's backlog must not leak into this one
                     key = "max" if rate <= 0 else str(int(rate))
                     r = await stream.run_inject(target, n=args.stream_n, m=args.stream_m, rate=rate,
-                                                seconds=args.inject_seconds, owner=o, sql=sql)
+                                                seconds=args.inject_seconds, owner=o, sql=sql, client=client)
                     R[b][key] = r
                     if "skipped" in r:
                         log(f"inject: skipped: {r['skipped']}")
@@ -120,6 +137,14 @@ async def run(args) -> dict:
                     R[b][str(count)] = r
                     if "skipped" in r:
                         log(f"footprint: skipped: {r['skipped']}")
+                        break
+                for count in ints(args.footprint_sse):
+                    await wait_idle(target)
+                    r = await footprint.run(target, count=count, per_task=args.per_task, owner=o, sql=sql,
+                                            transport="sse")
+                    R[b][f"sse{count}"] = r
+                    if "skipped" in r or not r.get("accepted"):
+                        log(f"footprint (sse): {r.get('skipped') or 'none accepted'}")
                         break
             elif b == "create":
                 R[b] = await api_bench.run_create(target, flow=FLOWS_DIR / args.ttfo_flow,
@@ -164,12 +189,18 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--stream-flow", default="chatty.waldiez")
     r.add_argument("--stream-n", type=int, default=2, help="concurrent tasks")
     r.add_argument("--stream-m", type=int, default=5, help="WebSocket subscribers per task")
+    r.add_argument("--client", default="auto", choices=["auto", "jvm", "python"],
+                   help="WebSocket consumer of stream/inject: the JVM load client (auto: if java is "
+                        "installed) or the harness's own asyncio one")
     r.add_argument("--inject-rates", default="400,500,2000,0", help="entries/s, 0 = flat out")
     r.add_argument("--inject-seconds", type=float, default=5.0)
+    r.add_argument("--inject-warmup", type=float, default=3.0,
+                   help="seconds of unmeasured injection at 2,000 entries/s before the rates (0: none)")
     r.add_argument("--concurrency", type=int, default=16, help="list concurrency")
     r.add_argument("--list-requests", type=int, default=1000)
     r.add_argument("--rows", type=int, default=100000)
     r.add_argument("--footprint", default="1000,10000", help="idle subscriber counts")
+    r.add_argument("--footprint-sse", default="", help="idle SSE stream counts (servers with SSE)")
     r.add_argument("--per-task", type=int, default=5, help="idle subscribers per task")
     r.add_argument("--create-concurrency", type=int, default=8)
     r.add_argument("--create-requests", type=int, default=50)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import Api, Sql, Target, cpu_total, log, now_us, summarize
+from .jvmclient import JvmSubscribers
 from .ttfo import ws_connect
 
 
@@ -125,39 +126,110 @@ async def _open_subs(api: Api, task_ids: list[str], m: int) -> list[Subscriber]:
     return ok
 
 
+class PySubscribers:
+    """M subscribers per task in this Python process (the harness's first client)."""
+
+    name = "python"
+
+    def __init__(self, api: Api, m: int):
+        self.api, self.m = api, m
+        self.subs: list[Subscriber] = []
+        self.consumers: list[asyncio.Task[None]] = []
+        self.ids: list[str] = []
+
+    async def start(self) -> None:
+        pass
+
+    async def subscribe(self, ids: list[str]) -> None:
+        self.ids = ids
+        self.subs = await _open_subs(self.api, ids, self.m)
+        self.consumers = [asyncio.create_task(s.consume()) for s in self.subs]
+
+    def slowest(self, i: int) -> int:
+        return min((len(s.seen) for s in self.subs if s.task_id == self.ids[i]), default=0)
+
+    def settled(self) -> int:
+        return sum(self.slowest(i) for i in range(len(self.ids)))
+
+    async def stop(self) -> dict[str, Any]:
+        await _stop(self.consumers)
+        out = _aggregate(self.subs, {})
+        out["per_task_max"] = [max((len(s.seen) for s in self.subs if s.task_id == t), default=0) for t in self.ids]
+        return out
+
+    async def close(self) -> None:
+        await _stop(self.consumers)
+
+
+class JvmClientSubscribers(JvmSubscribers):
+    """The same through the JVM load client (loadclient/WsLoadClient.java)."""
+
+    name = "jvm"
+
+    def __init__(self, api: Api, m: int, token: str):
+        super().__init__(api.t, token, m)
+
+    def slowest(self, i: int) -> int:
+        return self.progress.get(i, 0)
+
+    def settled(self) -> int:
+        return sum(self.progress.values())
+
+    async def stop(self) -> dict[str, Any]:
+        r = await super().stop()
+        first, last = r.pop("first_rx_us"), r.pop("last_rx_us")
+        window_s = (last - first) / 1e6 if first and last else None
+        r["window_s"] = window_s
+        r["msgs_per_s"] = (r["deliveries"] / window_s) if window_s else None
+        return r
+
+
+async def _subscribers(api: Api, client: str, m: int):
+    if client == "jvm":
+        token = (await api.headers())["Authorization"].split()[1]
+        c = JvmClientSubscribers(api, m, token)
+    else:
+        c = PySubscribers(api, m)
+    await c.start()
+    return c
+
+
 # --------------------------------------------------------------------------- flow-driven
-async def run_flow(target: Target, *, flow: Path, n: int, m: int, timeout: float) -> dict[str, Any]:
+async def run_flow(target: Target, *, flow: Path, n: int, m: int, timeout: float,
+                   client: str = "python") -> dict[str, Any]:
     async with Api(target) as api:
-        tasks = await asyncio.gather(*(api.create_task(flow) for _ in range(n)))
-        ids = [t["id"] for t in tasks]
-        subs = await _open_subs(api, ids, m)
-        consumers = [asyncio.create_task(s.consume()) for s in subs]
-        t0 = time.monotonic()
-        statuses = {}
-        for tid in ids:
-            status, _ = await api.wait_terminal(tid, timeout=max(1.0, timeout - (time.monotonic() - t0)))
-            statuses[tid] = status
-        # the original never closes the stream; wait until deliveries stop growing
-        last, quiet_since = -1, time.monotonic()
-        while time.monotonic() - quiet_since < 2.0 and time.monotonic() - t0 < timeout + 10:
-            cur = sum(len(s.seen) for s in subs)
-            if cur != last:
-                last, quiet_since = cur, time.monotonic()
-            await asyncio.sleep(0.25)
-        await _stop(consumers)
+        subs = await _subscribers(api, client, m)  # started first: a JVM takes a second to start
+        statuses: dict[str, str] = {}
+        try:
+            tasks = await asyncio.gather(*(api.create_task(flow) for _ in range(n)))
+            ids = [t["id"] for t in tasks]
+            await subs.subscribe(ids)
+            t0 = time.monotonic()
+            for tid in ids:
+                status, _ = await api.wait_terminal(tid, timeout=max(1.0, timeout - (time.monotonic() - t0)))
+                statuses[tid] = status
+            # the original never closes the stream; wait until deliveries stop growing
+            last, quiet_since = -1, time.monotonic()
+            while time.monotonic() - quiet_since < 2.0 and time.monotonic() - t0 < timeout + 10:
+                cur = subs.settled()
+                if cur != last:
+                    last, quiet_since = cur, time.monotonic()
+                await asyncio.sleep(0.25)
+            res = await subs.stop()
+        finally:
+            await subs.close()
         for tid, st in statuses.items():
             if st not in ("COMPLETED", "FAILED", "CANCELLED"):
                 await api.cancel(tid)
-    per_task = {tid: max((len(s.seen) for s in subs if s.task_id == tid), default=0) for tid in ids}
-    return _aggregate(subs, {
-        "source": "flow", "flow": flow.name, "n_tasks": n, "m_subscribers": m,
-        "entries_per_task": per_task, "final_status": statuses,
-    })
+    per_task = dict(zip(ids, res.pop("per_task_max")))
+    res.update({"source": "flow", "flow": flow.name, "n_tasks": n, "m_subscribers": m, "client": client,
+                "entries_per_task": per_task, "final_status": statuses})
+    return res
 
 
 # --------------------------------------------------------------------------- injected
 async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: float,
-                     owner: str | None, sql: Sql) -> dict[str, Any]:
+                     owner: str | None, sql: Sql, client: str = "python") -> dict[str, Any]:
     """rate: total entries per second over all tasks (0 = flat out, closed loop: see below)."""
     import redis.asyncio as aioredis
 
@@ -169,43 +241,42 @@ async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: fl
             ids = sql.seed(owner=owner, n=n, status="PENDING", tag=tag)
         else:
             return {"skipped": f"needs active tasks made through SQL: {sql.why_not()}"}
-        subs = await _open_subs(api, ids, m)
-        consumers = [asyncio.create_task(s.consume()) for s in subs]
-        await asyncio.sleep(1.0)  # handshake + (empty) history replay done
+        subs = await _subscribers(api, client, m)
         r = aioredis.from_url(target.redis_url)
         sent = 0
-        cpu_before = cpu_total(target.pids)
         cpu_after: float | None = None
-        t_start = time.monotonic()
-        tick = 0.005
-        payload = json.dumps({"type": "text", "content": {"content": "x" * 64, "sender": "a",
-                                                           "recipient": "b"}})
-        # Flat out (rate 0) is a closed loop: each task's producer stays at most `window` entries
-        # ahead of the slowest subscriber of that task, so the figure is the throughput the whole
-        # path sustains, not how fast a server drops or disconnects clients it cannot keep up with.
-        window = 250
-        by_task = {tid: [s for s in subs if s.task_id == tid] for tid in ids}
-        sent_per = dict.fromkeys(ids, 0)
         try:
+            await subs.subscribe(ids)
+            await asyncio.sleep(1.0)  # handshake + (empty) history replay done
+            cpu_before = cpu_total(target.pids)
+            t_start = time.monotonic()
+            tick = 0.005
+            payload = json.dumps({"type": "text", "content": {"content": "x" * 64, "sender": "a",
+                                                               "recipient": "b"}})
+            # Flat out (rate 0) is a closed loop: each task's producer stays at most `window` entries
+            # ahead of the slowest subscriber of that task, so the figure is the throughput the whole
+            # path sustains, not how fast a server drops or disconnects clients it cannot keep up with.
+            window = 250
+            sent_per = [0] * len(ids)
             while time.monotonic() - t_start < seconds:
                 if rate > 0:
                     due = min(int(rate * (time.monotonic() - t_start)) - sent, 2000)
-                    batch = [ids[(sent + i) % len(ids)] for i in range(max(0, due))]
+                    batch = [(sent + i) % len(ids) for i in range(max(0, due))]
                 else:
                     batch = []
-                    for tid in ids:
-                        slowest = min((len(s.seen) for s in by_task[tid]), default=sent_per[tid])
-                        batch += [tid] * max(0, window - (sent_per[tid] - slowest))
+                    for i in range(len(ids)):
+                        batch += [i] * max(0, window - (sent_per[i] - subs.slowest(i)))
                 if not batch:
                     await asyncio.sleep(tick if rate > 0 else 0.001)
                     continue
                 pipe = r.pipeline(transaction=False)
                 ts = str(now_us())
-                for tid in batch:
+                for i in batch:
+                    tid = ids[i]
                     pipe.xadd(f"task:{tid}:output",
                               {"type": "print", "data": payload, "task_id": tid, "timestamp": ts},
                               maxlen=10000, approximate=True)
-                    sent_per[tid] += 1
+                    sent_per[i] += 1
                 await pipe.execute()
                 sent += len(batch)
                 if rate <= 0:
@@ -213,11 +284,12 @@ async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: fl
             send_s = time.monotonic() - t_start
             expected = sent * m
             deadline = time.monotonic() + 5.0
-            while time.monotonic() < deadline and sum(len(s.seen) for s in subs) < expected * len(subs) / max(1, n * m):
-                await asyncio.sleep(0.1)
+            while time.monotonic() < deadline and subs.settled() < sent:
+                await asyncio.sleep(0.05)
             cpu_after = cpu_total(target.pids)
+            res = await subs.stop()
         finally:
-            await _stop(consumers)
+            await subs.close()
             for tid in ids:
                 await r.delete(f"task:{tid}:output")
             await r.aclose()
@@ -225,13 +297,14 @@ async def run_inject(target: Target, *, n: int, m: int, rate: float, seconds: fl
                 sql.cleanup(tag)
             except Exception as e:
                 log(f"stream: cleanup failed: {e}")
-    res = _aggregate(subs, {"source": "inject", "n_tasks": n, "m_subscribers": m,
-                            "target_rate": rate, "sent": sent, "send_s": send_s,
-                            "offered_per_s": sent / send_s if send_s else None})
-    res["expected_deliveries"] = sent * m
+    res.pop("per_task_max", None)
+    res.update({"source": "inject", "n_tasks": n, "m_subscribers": m, "client": client,
+                "target_rate": rate, "sent": sent, "send_s": send_s,
+                "offered_per_s": sent / send_s if send_s else None})
+    res["expected_deliveries"] = expected
     # Server CPU (API process only: Redis and the harness excluded) per 1,000 deliveries.
     if cpu_before is not None and cpu_after is not None and res["deliveries"]:
         res["server_cpu_s"] = cpu_after - cpu_before
         res["server_cpu_ms_per_1k"] = (cpu_after - cpu_before) * 1e6 / res["deliveries"]
-    res["delivery_ratio"] = res["deliveries"] / (sent * m) if sent else None
+    res["delivery_ratio"] = res["deliveries"] / expected if sent else None
     return res

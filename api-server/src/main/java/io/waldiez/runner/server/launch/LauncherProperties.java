@@ -37,8 +37,9 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
      *     running flows. Two, so that two tasks submitted together, or one right after another, both start at
      *     once; each waiting one holds an idle runner's memory (about 150 MB). 0 disables
      * @param nice how much lower than the server's the runs' CPU priority is (0-19, the runner's {@code --nice}),
-     *     for machines where flows computing flat out would starve the server of its few cores. 0 by default:
-     *     on 2 cores, 10 cost the chatty benchmark a third of its throughput without a steadier p99
+     *     so that flows computing flat out do not starve the server's streams of the machine's few cores. 10 by
+     *     default: on 2 cores, two chatty flows at nice 10 reached their subscribers with a p50 of 11-24 ms
+     *     against 58-180 ms at nice 0, at the same throughput (benchmarks/notes.md, issue 17)
      * @param sandbox what runs a flow's process in: {@code bubblewrap} (default; the Debian package of that
      *     name) or {@code none}; see docs/security.md
      * @param bwrap the bubblewrap command ({@code bwrap} on PATH by default)
@@ -54,7 +55,7 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
             @DefaultValue("false") boolean keepWorkdirs,
             @DefaultValue("1d") Duration keyTtl,
             String scratchDir,
-            @DefaultValue("0") int nice,
+            @DefaultValue("10") int nice,
             @DefaultValue("2") int standby,
             @DefaultValue("bubblewrap") SandboxKind sandbox,
             @DefaultValue("bwrap") String bwrap,

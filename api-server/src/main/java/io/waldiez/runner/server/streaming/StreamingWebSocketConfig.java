@@ -1,6 +1,8 @@
 package io.waldiez.runner.server.streaming;
 
 import io.waldiez.runner.server.web.WebSocketOriginCheck;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -50,5 +52,16 @@ class StreamingWebSocketConfig implements WebSocketConfigurer {
         container.setMaxBinaryMessageBufferSize(buffer);
         container.setAsyncSendTimeout(props.sendTimeout().toMillis());
         return container;
+    }
+
+    /** No permessage-deflate unless {@code waldiez.streaming.compression=true}: see {@link WebSocketCompressionFilter}. */
+    @Bean
+    @ConditionalOnProperty(name = "waldiez.streaming.compression", havingValue = "false", matchIfMissing = true)
+    FilterRegistrationBean<WebSocketCompressionFilter> webSocketCompressionFilter() {
+        FilterRegistrationBean<WebSocketCompressionFilter> registration =
+                new FilterRegistrationBean<>(new WebSocketCompressionFilter());
+        registration.addUrlPatterns("/ws/*");
+        registration.setName("webSocketCompressionFilter");
+        return registration;
     }
 }

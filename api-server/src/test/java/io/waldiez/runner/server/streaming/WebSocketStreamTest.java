@@ -271,4 +271,34 @@ class WebSocketStreamTest extends LiveStreamSupport {
         }
         return -1;
     }
+
+    /**
+     * Compression is declined (waldiez.streaming.compression=false by default): a client offering
+     * permessage-deflate gets an uncompressed socket, and frames still arrive.
+     */
+    @Test
+    void permessageDeflateOfferedByTheClientIsDeclined() throws Exception {
+        TestClient alice = newClient(Audiences.TASKS_API);
+        String task = newTask(alice);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /ws/" + task + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                    + "Authorization: " + alice.bearer() + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                assertThat(c).as("response head so far: %s", head).isNotNegative();
+                head.append((char) c);
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101");
+            assertThat(head.toString().toLowerCase(java.util.Locale.ROOT)).doesNotContain("sec-websocket-extensions");
+            // The first frame (the status) is a plain text frame: FIN + opcode 1, RSV1 (compressed) clear.
+            int b0 = in.read();
+            assertThat(b0).isEqualTo(0x81);
+        }
+    }
 }
