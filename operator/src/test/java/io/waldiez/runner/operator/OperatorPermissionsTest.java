@@ -17,7 +17,6 @@ import io.waldiez.runner.protocol.PackagesKey;
 import io.waldiez.runner.protocol.RunnerStatus;
 import io.waldiez.runner.protocol.StreamKeys;
 import java.util.Map;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -25,10 +24,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link KubernetesPermissions#OPERATOR} is exact: every API call the operator makes through a
@@ -43,23 +40,12 @@ class OperatorPermissionsTest {
     static final String OPERATOR_AGENT = "waldiez-operator-under-test";
     private static final Pattern PATH = Pattern.compile(
             "^/(?:api/v1|apis/([^/]+)/[^/]+)(?:/namespaces/[^/]+)?/([a-z]+)(?:/([^/?]+))?(?:/([a-z]+))?(?:\\?(.*))?$");
-    static RedisServer redis;
-    static String redisUrl;
+    @RegisterExtension
+    static final TestRedis REDIS = new TestRedis();
 
     KubernetesMockServer server;
     KubernetesClient client;
 
-    @BeforeAll
-    static void startRedis() throws IOException {
-        int port = TestRedis.freePort();
-        redis = TestRedis.start(port);
-        redisUrl = "redis://127.0.0.1:" + port;
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        redis.stop();
-    }
 
     @Test
     void operatorUsesExactlyItsDeclaredPermissions() throws InterruptedException {
@@ -68,10 +54,10 @@ class OperatorPermissionsTest {
         try (KubernetesClient operatorClient = new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build()).build();
              OperatorHarness operator = new OperatorHarness(operatorClient,
-                     OperatorSettings.defaults(redisUrl).withCancelGrace(Duration.ofMillis(300)).withWatchNamespaces(List.of(NS))
+                     OperatorSettings.defaults(REDIS.url()).withCancelGrace(Duration.ofMillis(300)).withWatchNamespaces(List.of(NS))
                              .withPackages(PackagesSettings.defaults().withCacheClaim("cache")))) {
             operator.start();
-            RedisClient r = RedisClient.create(redisUrl);
+            RedisClient r = RedisClient.create(REDIS.url());
             TaskLifecycleScenarios scenarios = new TaskLifecycleScenarios(client, NS, r.connect().sync());
             scenarios.createTask("perm", s -> s.setTtlSecondsAfterFinished(0));
             scenarios.createPod("perm");

@@ -25,15 +25,12 @@ import io.waldiez.runner.protocol.PackagesRequest;
 import io.waldiez.runner.protocol.ProtocolCodec;
 import io.waldiez.runner.protocol.RunnerStatus;
 import io.waldiez.runner.protocol.StreamKeys;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Flows' packages in Kubernetes mode (docs/packages.md), on fabric8's mock API server (CRUD) and a
@@ -45,24 +42,13 @@ import redis.embedded.RedisServer;
 class PackagesMockTest {
 
     static final String NS = "pkg";
-    static RedisServer redisServer;
-    static String redisUrl;
+    @RegisterExtension
+    static final TestRedis REDIS = new TestRedis();
     KubernetesClient client;
 
     private static final String BASE = "0".repeat(64);
     private static final String KEY = PackagesKey.of(BASE, "", List.of("tabulate"));
 
-    @BeforeAll
-    static void startRedis() throws IOException {
-        int port = TestRedis.freePort();
-        redisServer = TestRedis.start(port);
-        redisUrl = "redis://127.0.0.1:" + port;
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        redisServer.stop();
-    }
 
     static OperatorSettings shared() {
         return OperatorSettings.defaults("redis://x").withPackages(PackagesSettings.defaults().withCacheClaim("waldiez-packages")
@@ -214,9 +200,9 @@ class PackagesMockTest {
     @Test
     void theOperatorBuildsWhatARunAsksForAndTellsIt() {
         OperatorHarness.installCrd(client);
-        RedisClient redisClient = RedisClient.create(redisUrl);
+        RedisClient redisClient = RedisClient.create(REDIS.url());
         try (StatefulRedisConnection<String, String> redis = redisClient.connect();
-             OperatorHarness operator = new OperatorHarness(client, OperatorSettings.defaults(redisUrl)
+             OperatorHarness operator = new OperatorHarness(client, OperatorSettings.defaults(REDIS.url())
                      .withWatchNamespaces(List.of(NS)).withPackages(PackagesSettings.defaults().withCacheClaim("cache")))) {
             redis.sync().flushall();
             operator.start();

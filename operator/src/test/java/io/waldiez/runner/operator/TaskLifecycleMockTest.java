@@ -18,16 +18,13 @@ import io.waldiez.runner.crd.TaskPhase;
 import io.waldiez.runner.crd.WaldiezTaskStatus;
 import io.waldiez.runner.protocol.ProtocolCodec;
 import io.waldiez.runner.protocol.RunnerStatus;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator against fabric8's mock API server (CRUD mode, CRD registered, SSA off as in
@@ -38,8 +35,8 @@ import redis.embedded.RedisServer;
 class TaskLifecycleMockTest {
 
     static final String NS = "test";
-    static RedisServer redisServer;
-    static String redisUrl;
+    @RegisterExtension
+    static final TestRedis REDIS = new TestRedis();
 
     KubernetesMockServer server;
     KubernetesClient client;
@@ -48,21 +45,10 @@ class TaskLifecycleMockTest {
     OperatorHarness operator;
     TaskLifecycleScenarios scenarios;
 
-    @BeforeAll
-    static void startRedis() throws IOException {
-        int port = TestRedis.freePort();
-        redisServer = TestRedis.start(port);
-        redisUrl = "redis://127.0.0.1:" + port;
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        redisServer.stop();
-    }
 
     @BeforeEach
     void setUp() {
-        redisClient = RedisClient.create(redisUrl);
+        redisClient = RedisClient.create(REDIS.url());
         redis = redisClient.connect();
         redis.sync().flushall();
         OperatorHarness.installCrd(client);
@@ -75,7 +61,7 @@ class TaskLifecycleMockTest {
         if (operator != null) {
             operator.close();
         }
-        operator = new OperatorHarness(client, OperatorSettings.defaults(redisUrl).withCancelGrace(Duration.ofSeconds(1))
+        operator = new OperatorHarness(client, OperatorSettings.defaults(REDIS.url()).withCancelGrace(Duration.ofSeconds(1))
                 .withArchiveWait(archiveWait).withWatchNamespaces(List.of(NS)));
         operator.start();
     }
@@ -130,9 +116,9 @@ class TaskLifecycleMockTest {
         assertThat(env).noneMatch(e -> e.getValue() != null && e.getValue().contains(password));
         assertThat(env).anyMatch(e -> e.getName().equals("WALDIEZ_REDIS_URL") && !e.getValue().contains("@"));
         // Its ACL user exists with that password (before the Job), and reaches its own keys only.
-        RedisClient runClient = RedisClient.create(io.lettuce.core.RedisURI.create(redisUrl));
+        RedisClient runClient = RedisClient.create(io.lettuce.core.RedisURI.create(REDIS.url()));
         try (StatefulRedisConnection<String, String> run = runClient.connect(io.lettuce.core.RedisURI.builder(
-                io.lettuce.core.RedisURI.create(redisUrl)).withAuthentication("task-" + taskId, password.toCharArray()).build())) {
+                io.lettuce.core.RedisURI.create(REDIS.url())).withAuthentication("task-" + taskId, password.toCharArray()).build())) {
             run.sync().xadd(io.waldiez.runner.protocol.StreamKeys.output(taskId), Map.of("type", "print", "data", "hi"));
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.sync().xrange(
                     io.waldiez.runner.protocol.StreamKeys.GLOBAL_STATUS, io.lettuce.core.Range.create("-", "+")))
