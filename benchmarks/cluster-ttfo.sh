@@ -18,8 +18,8 @@ base="http://$ip:8000"
 ct=$(innet curl -sf "$base/auth/token" -d "client_id=$(b64 clients-api-client-id)" -d "client_secret=$(b64 clients-api-client-secret)" | jq -r .access_token)
 client=$(innet curl -sf "$base/api/v1/clients" -H "Authorization: Bearer $ct" -H 'Content-Type: application/json' \
   -d '{"audience":"tasks-api","name":"benchmark"}')
-mkdir -p "$HERE/results/latest"
-out="$HERE/results/latest/ours-kubernetes.json"
+mkdir -p "$HERE/results/kubernetes"
+out="$HERE/results/kubernetes/ours-kubernetes.json"
 (cd "$HERE" && innet .venv/bin/python -m harness run --label ours-kubernetes --base-url "$base" --kind java \
   --client-id "$(jq -r .client_id <<<"$client")" --client-secret "$(jq -r .client_secret <<<"$client")" \
   --bench ttfo --meta mode=kubernetes --meta node="one node, containerd, images local" --out "$out" "$@")
