@@ -150,6 +150,12 @@ class Api:
             await self.auth()
         return {"Authorization": f"Bearer {self.token}"}
 
+    async def bearer_token(self) -> str:
+        """The current access token (WebSocket and SSE handshakes carry it themselves)."""
+        await self.headers()
+        assert self.token is not None
+        return self.token
+
     async def create_task(self, flow: Path, *, input_timeout: int | None = None) -> dict[str, Any]:
         data = {"force": "true"}
         if self.t.skip_deps:

@@ -74,7 +74,7 @@ async def run(target: Target, *, count: int, per_task: int, owner: str | None, s
     refused: dict[str, int] = {}
     try:
         async with Api(target) as api:
-            token = (await api.headers())["Authorization"].split()[1]
+            token = await api.bearer_token()
             await asyncio.sleep(1.0)
             before = memory_snapshot(target)
             sem = asyncio.Semaphore(100)

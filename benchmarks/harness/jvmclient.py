@@ -88,17 +88,29 @@ class JvmSubscribers:
         if self.failed:
             log(f"jvm client: {self.failed} of {self.opened + self.failed} subscribers were refused")
 
+    def slowest(self, i: int) -> int:
+        """Entries the slowest subscriber of task i has received so far."""
+        return self.progress.get(i, 0)
+
+    def settled(self) -> int:
+        return sum(self.progress.values())
+
     async def stop(self) -> dict[str, Any]:
-        """Closes the sockets; the client's counts (see WsLoadClient.result)."""
+        """Closes the sockets; the client's counts (see WsLoadClient.result), with the delivery window."""
         assert self.proc and self.proc.stdin
         try:
             self.proc.stdin.write(b"STOP\n")
             await self.proc.stdin.drain()
             self.proc.stdin.close()
             line = await self._expect("RESULT", 60)
-            return json.loads(line.split(" ", 1)[1])
+            r = json.loads(line.split(" ", 1)[1])
         finally:
             await self.close()
+        first, last = r.pop("first_rx_us"), r.pop("last_rx_us")
+        window_s = (last - first) / 1e6 if first and last else None
+        r["window_s"] = window_s
+        r["msgs_per_s"] = (r["deliveries"] / window_s) if window_s else None
+        return r
 
     async def close(self) -> None:
         if self.proc and self.proc.returncode is None:

@@ -111,7 +111,7 @@ def _aggregate(subs: list[Subscriber], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _open_subs(api: Api, task_ids: list[str], m: int) -> list[Subscriber]:
-    token = (await api.headers())["Authorization"].split()[1]
+    token = await api.bearer_token()
     subs = [Subscriber(t) for t in task_ids for _ in range(m)]
     res = await asyncio.gather(*(s.open(api.t, token) for s in subs), return_exceptions=True)
     ok = []
@@ -127,9 +127,8 @@ async def _open_subs(api: Api, task_ids: list[str], m: int) -> list[Subscriber]:
 
 
 class PySubscribers:
-    """M subscribers per task in this Python process (the harness's first client)."""
-
-    name = "python"
+    """M subscribers per task in this Python process (the harness's first client); the same
+    interface as jvmclient.JvmSubscribers."""
 
     def __init__(self, api: Api, m: int):
         self.api, self.m = api, m
@@ -161,33 +160,10 @@ class PySubscribers:
         await _stop(self.consumers)
 
 
-class JvmClientSubscribers(JvmSubscribers):
-    """The same through the JVM load client (loadclient/WsLoadClient.java)."""
-
-    name = "jvm"
-
-    def __init__(self, api: Api, m: int, token: str):
-        super().__init__(api.t, token, m)
-
-    def slowest(self, i: int) -> int:
-        return self.progress.get(i, 0)
-
-    def settled(self) -> int:
-        return sum(self.progress.values())
-
-    async def stop(self) -> dict[str, Any]:
-        r = await super().stop()
-        first, last = r.pop("first_rx_us"), r.pop("last_rx_us")
-        window_s = (last - first) / 1e6 if first and last else None
-        r["window_s"] = window_s
-        r["msgs_per_s"] = (r["deliveries"] / window_s) if window_s else None
-        return r
-
-
 async def _subscribers(api: Api, client: str, m: int):
     if client == "jvm":
-        token = (await api.headers())["Authorization"].split()[1]
-        c = JvmClientSubscribers(api, m, token)
+        token = await api.bearer_token()
+        c = JvmSubscribers(api.t, token, m)
     else:
         c = PySubscribers(api, m)
     await c.start()

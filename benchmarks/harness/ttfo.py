@@ -25,7 +25,7 @@ async def one_task(api: Api, flow: Path, timeout: float) -> dict[str, Any]:
     t0 = time.perf_counter()
     task = await api.create_task(flow)
     t_created = time.perf_counter()
-    token = (await api.headers())["Authorization"].split()[1]
+    token = await api.bearer_token()
     first: float | None = None
     first_type = None
     ws = await ws_connect(api.t, token, task["id"])
