@@ -84,6 +84,8 @@ public final class WsLoadClient {
         volatile long firstRxUs;
         volatile long lastRxUs;
         int[] latUs = new int[1024];
+        /** Receipt minus the time Redis stamped on the entry's id (ms): the server's share of the latency. */
+        int[] fromRedisUs = new int[1024];
         int nLat;
         volatile String error;
         final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -140,7 +142,9 @@ public final class WsLoadClient {
             if (f.timestamp > 0 && f.timestamp >= openedUs) {
                 if (nLat == latUs.length) {
                     latUs = Arrays.copyOf(latUs, nLat * 2);
+                    fromRedisUs = Arrays.copyOf(fromRedisUs, nLat * 2);
                 }
+                fromRedisUs[nLat] = (int) Math.max(0, Math.min(Integer.MAX_VALUE, rx - f.idMs * 1000));
                 latUs[nLat++] = (int) Math.min(Integer.MAX_VALUE, rx - f.timestamp);
             }
         }
@@ -369,6 +373,7 @@ public final class WsLoadClient {
             n += s.nLat;
         }
         int[] all = new int[n];
+        int[] fromRedis = new int[n];
         int k = 0;
         Map<String, Integer> errors = new LinkedHashMap<>();
         long[] perTask = new long[subs.stream().mapToInt(s -> s.task).max().orElse(-1) + 1];
@@ -382,12 +387,14 @@ public final class WsLoadClient {
                 lastRx = Math.max(lastRx, s.lastRxUs);
             }
             System.arraycopy(s.latUs, 0, all, k, s.nLat);
+            System.arraycopy(s.fromRedisUs, 0, fromRedis, k, s.nLat);
             k += s.nLat;
             if (s.error != null) {
                 errors.merge(s.error, 1, Integer::sum);
             }
         }
         Arrays.sort(all);
+        Arrays.sort(fromRedis);
         StringBuilder j = new StringBuilder("{");
         j.append("\"subscribers\":").append(subs.size());
         j.append(",\"deliveries\":").append(deliveries);
@@ -401,6 +408,9 @@ public final class WsLoadClient {
         j.append(",\"p99\":").append(pct(all, 99)).append(",\"max\":").append(all.length == 0 ? "null" : ms(all[all.length - 1]));
         double mean = all.length == 0 ? 0 : Arrays.stream(all).asLongStream().sum() / (double) all.length;
         j.append(",\"mean\":").append(all.length == 0 ? "null" : String.format(Locale.ROOT, "%.3f", mean / 1000.0)).append('}');
+        // Redis ids carry whole milliseconds: this part is over-counted by up to 1 ms.
+        j.append(",\"from_redis_ms\":{\"p50\":").append(pct(fromRedis, 50))
+                .append(",\"p99\":").append(pct(fromRedis, 99)).append('}');
         j.append(",\"subscriber_errors\":[");
         int e = 0;
         for (Map.Entry<String, Integer> en : errors.entrySet()) {

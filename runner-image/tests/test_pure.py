@@ -7,6 +7,9 @@ import dataclasses
 import io
 import json
 import os
+import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -209,6 +212,41 @@ def test_nice_from_option_or_environment_lowers_the_priority(monkeypatch: pytest
     current["niceness"] = cli._START_NICENESS
     monkeypatch.setattr(cli.os, "setpriority", refuse)
     cli._lower_priority(5)  # logged, not raised: the run goes on at normal priority
+
+
+def _autogroup_nice() -> int:
+    with open(cli.AUTOGROUP, encoding="ascii") as f:
+        return int(f.read().split()[-1])
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None or not os.path.exists(cli.AUTOGROUP),
+                    reason="needs bubblewrap and a kernel with autogroup scheduling")
+def test_a_run_in_its_own_session_lowers_that_sessions_weight_and_never_the_callers() -> None:
+    """Under autogroup scheduling nice ranks a process only inside its session: a sandboxed run
+    (a session of its own) must lower its session's weight, or it competes with the server as an equal."""
+    src = str(Path(cli.__file__).resolve().parents[1])
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); from waldiez_task_runner import cli; "
+              "cli._lower_priority(10); print(open('/proc/self/autogroup').read().split()[-1])")
+    before = _autogroup_nice()
+    out = subprocess.run(
+        ["bwrap", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-user",
+         "--unshare-pid", "--new-session", "--setenv", "WALDIEZ_OWN_SESSION", "1", "--die-with-parent",
+         sys.executable, "-c", script, src],
+        capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.split() == [str(min(19, cli._START_NICENESS + 10))], out.stderr
+    assert _autogroup_nice() == before
+
+
+def test_a_run_sharing_the_launchers_session_leaves_its_weight_alone(monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    group = tmp_path / "autogroup"
+    group.write_text("/autogroup-1 nice 0\n")
+    monkeypatch.delenv("WALDIEZ_OWN_SESSION", raising=False)
+    assert not cli._lower_autogroup_priority(10, str(group))
+    assert group.read_text() == "/autogroup-1 nice 0\n"
+    monkeypatch.setenv("WALDIEZ_OWN_SESSION", "1")
+    assert cli._lower_autogroup_priority(10, str(group))
+    assert group.read_text() == "10"
 
 
 @pytest.mark.parametrize(

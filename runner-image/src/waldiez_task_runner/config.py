@@ -39,6 +39,8 @@ ENV_VARS: dict[str, str] = {
     "redis_retries": "WALDIEZ_REDIS_RETRIES",
     "redis_ca_cert": "WALDIEZ_REDIS_CA_CERT",
     "nice": "WALDIEZ_NICE",
+    # set by the local sandbox: the run is alone in its session (see cli._lower_autogroup_priority)
+    "own_session": "WALDIEZ_OWN_SESSION",
 }
 # Only from the environment (a secret never belongs on a command line). With a per-task ACL user
 # (protocol v2) the username comes with it, e.g. from the task's own Kubernetes Secret.

@@ -146,7 +146,10 @@ final class Sandbox {
         // Fresh filesystems first: a later bind under /tmp or /dev/shm (a runner venv in a clone
         // under /tmp) must not be hidden by them.
         List<String> a = new ArrayList<>(List.of(
-                "--die-with-parent", "--new-session",
+                // A session of its own (no TIOCSTI into the server's terminal); the runner then
+                // lowers that session's scheduling weight too, as nice alone no longer ranks it
+                // against the server under Linux's autogroup scheduling.
+                "--die-with-parent", "--new-session", "--setenv", "WALDIEZ_OWN_SESSION", "1",
                 "--unshare-all", "--share-net", "--unshare-user", "--uid", Integer.toString(NOBODY),
                 "--gid", Integer.toString(NOBODY), "--hostname", "waldiez-run",
                 "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm",

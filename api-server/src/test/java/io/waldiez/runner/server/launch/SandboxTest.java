@@ -40,12 +40,13 @@ class SandboxTest {
                 "print(open('/sandbox/task/flow.waldiez').read())",
                 "open('/sandbox/work/out.txt', 'w').write('written')",
                 "print(os.path.exists('" + dir.resolve("data/jwt-secret.key") + "'))",
-                "print(sorted(p for p in os.listdir('/proc') if p.isdigit()))");
+                "print(sorted(p for p in os.listdir('/proc') if p.isdigit()))",
+                "print(os.environ.get('WALDIEZ_OWN_SESSION'))");
         Process run = new ProcessBuilder(sandbox.wrap(List.of(python.toString(), "-c", script), task, work))
                 .redirectErrorStream(true).start();
         String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(out.lines().toList()).as(out).containsExactly("65534", "{}", "False", "['1', '2']");
+        assertThat(out.lines().toList()).as(out).containsExactly("65534", "{}", "False", "['1', '2']", "1");
         assertThat(work.resolve("out.txt")).hasContent("written");
     }
 
