@@ -1,83 +1,166 @@
 package io.waldiez.runner.server.streaming;
 
 import io.waldiez.runner.server.auth.AuthenticatedClient;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
+import org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler;
+import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
+import org.apache.tomcat.util.net.SSLSupport;
+import org.apache.tomcat.util.net.SocketEvent;
+import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * A server-sent-events subscriber writing with Servlet non-blocking I/O: it writes only while the
- * container says the socket is ready, so a stalled client fills its own buffer (and is closed)
- * without holding a thread.
+ * A server-sent-events subscriber on a connection taken over from the HTTP container.
+ *
+ * <p>An open SSE response would otherwise hold Tomcat's whole HTTP request processor (request,
+ * response and header buffers: ~90 KB) for as long as the stream lasts. Instead the controller
+ * commits {@code 200 text/event-stream} with {@code Connection: close} (the body is everything until
+ * the connection closes: no chunking) and then upgrades the connection, the way Tomcat's own
+ * WebSocket does: Tomcat releases its processor and hands the socket to {@link Connection}, which
+ * keeps only the socket and its (small, configured) buffers. Writes are non-blocking: only while the
+ * socket can take more, resumed when Tomcat reports it writable, so a stalled client fills its own
+ * queue (and is closed) without holding a thread. Reads only notice that the client has gone.
+ *
+ * <p>This uses Tomcat's internal upgrade interface, as its WebSocket does: the Servlet one cannot
+ * close a connection from outside a container callback, which a stream ending with its task needs.
  */
 final class SseSubscriber extends Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(SseSubscriber.class);
 
-    private final AsyncContext async;
-    private final ServletOutputStream out;
+    private volatile SocketWrapperBase<?> socket;
+    private volatile boolean attached;
     private volatile boolean completed;
 
-    SseSubscriber(TaskStreamHub hub, AsyncContext async, String taskId, AuthenticatedClient caller, String after)
-            throws IOException {
+    SseSubscriber(TaskStreamHub hub, String taskId, AuthenticatedClient caller, String after) {
         super(hub, taskId, caller, Transport.SSE, after);
-        this.async = async;
-        this.out = async.getResponse().getOutputStream();
-        async.addListener(new AsyncListener() {
-            @Override
-            public void onComplete(AsyncEvent event) {
-                completed = true;
-                transportClosed();
-            }
-
-            @Override
-            public void onTimeout(AsyncEvent event) {
-                endFromContainer();
-            }
-
-            @Override
-            public void onError(AsyncEvent event) {
-                // Usually the client went away. Completing here, on the container's thread, is what
-                // keeps Tomcat from an error dispatch to /error (which would log a bogus server error).
-                endFromContainer();
-            }
-
-            @Override
-            public void onStartAsync(AsyncEvent event) {
-                // not restarted
-            }
-        });
     }
 
-    /** Starts writing: the container calls onWritePossible as soon as the response can take data. */
-    void attach() {
-        out.setWriteListener(new WriteListener() {
-            @Override
-            public void onWritePossible() {
-                schedulePump();
-            }
+    /**
+     * Tomcat's side of the taken-over connection: created by the container, given its subscriber by
+     * the controller, started by the container once the response headers are out.
+     */
+    public static final class Connection implements InternalHttpUpgradeHandler {
 
-            @Override
-            public void onError(Throwable t) {
-                log.debug("SSE write failed: {}", t.toString());
-                endFromContainer();
+        private volatile SseSubscriber subscriber;
+        private volatile SocketWrapperBase<?> socket;
+
+        void serve(SseSubscriber sub) {
+            this.subscriber = sub;
+        }
+
+        @Override
+        public void setSocketWrapper(SocketWrapperBase<?> wrapper) {
+            this.socket = wrapper;
+        }
+
+        @Override
+        public void init(WebConnection connection) {
+            SseSubscriber sub = subscriber;
+            SocketWrapperBase<?> s = socket;
+            if (sub == null || s == null) {
+                if (s != null) {
+                    s.close();
+                }
+                return;
             }
-        });
+            sub.attach(s);
+            s.registerReadInterest();
+        }
+
+        @Override
+        public SocketState upgradeDispatch(SocketEvent status) {
+            SseSubscriber sub = subscriber;
+            SocketWrapperBase<?> s = socket;
+            if (sub == null || s == null) {
+                return SocketState.CLOSED;
+            }
+            switch (status) {
+                case OPEN_READ -> {
+                    return sub.discardInput(s);
+                }
+                case OPEN_WRITE -> {
+                    sub.schedulePump();
+                    return SocketState.UPGRADED;
+                }
+                default -> { // STOP, DISCONNECT, ERROR, TIMEOUT, CONNECT_FAIL
+                    sub.ended();
+                    return SocketState.CLOSED;
+                }
+            }
+        }
+
+        @Override
+        public void destroy() {
+            SseSubscriber sub = subscriber;
+            if (sub != null) {
+                sub.ended();
+            }
+        }
+
+        @Override
+        public void timeoutAsync(long now) {
+            // no timeouts: the stream ends with its task, or when the client goes away
+        }
+
+        @Override
+        public void setSslSupport(SSLSupport sslSupport) {
+            // TLS is the socket's business
+        }
+
+        @Override
+        public void pause() {
+            // nothing to pause: writes are driven by the hub
+        }
+    }
+
+    private void attach(SocketWrapperBase<?> s) {
+        socket = s;
+        attached = true;
+        if (isClosed()) {
+            finish(); // closed before the container handed the connection over
+        } else {
+            schedulePump();
+        }
+    }
+
+    /** A client has nothing to say on an event stream: read and drop, until it closes. */
+    private SocketState discardInput(SocketWrapperBase<?> s) {
+        byte[] sink = new byte[256];
+        try {
+            for (;;) {
+                int n = s.read(false, sink, 0, sink.length);
+                if (n < 0) {
+                    finish();
+                    return SocketState.CLOSED;
+                }
+                if (n == 0) {
+                    s.registerReadInterest();
+                    return SocketState.UPGRADED;
+                }
+            }
+        } catch (IOException e) {
+            finish();
+            return SocketState.CLOSED;
+        }
     }
 
     @Override
     protected void pumpOnce() {
-        if (completed) {
-            return;
+        SocketWrapperBase<?> s = socket;
+        if (completed || !attached || s == null) {
+            return; // not handed over yet: attach() starts the pump
         }
         try {
-            while (out.isReady()) {
+            if (s.flush(false)) { // the rest of a frame the socket could not take at once
+                s.registerWriteInterest();
+                return;
+            }
+            // isReadyForWrite asks Tomcat for an OPEN_WRITE dispatch when the socket is full
+            while (s.isReadyForWrite()) {
                 Frame f = next();
                 if (f == null) {
                     if (drainedForClose()) {
@@ -85,14 +168,15 @@ final class SseSubscriber extends Subscriber {
                     }
                     return;
                 }
-                out.write(f.sse());
+                byte[] bytes = f.sse();
+                s.write(false, bytes, 0, bytes.length);
                 if (f.kind() != Frame.Kind.HEARTBEAT) {
                     hub.sent(transport);
                 }
-                if (!out.isReady()) {
-                    return; // the container finishes the write, then calls onWritePossible
+                if (s.flush(false)) {
+                    s.registerWriteInterest(); // the rest goes out when the socket drains
+                    return;
                 }
-                out.flush();
             }
         } catch (IOException | IllegalStateException e) {
             try (var ignored = MDC.putCloseable("task_id", taskId)) {
@@ -107,25 +191,23 @@ final class SseSubscriber extends Subscriber {
         finish();
     }
 
-    private void endFromContainer() {
-        transportClosed();
+    /** The container closed the connection. */
+    private void ended() {
         completed = true;
-        try {
-            async.complete();
-        } catch (IllegalStateException ignored) {
-            // already completed
-        }
+        transportClosed();
     }
 
     private void finish() {
         transportClosed();
-        if (!completed) {
+        SocketWrapperBase<?> s = socket;
+        if (s != null && !completed) {
             completed = true;
             try {
-                async.complete();
-            } catch (IllegalStateException ignored) {
-                // already completed by the container
+                s.flush(false); // what is still buffered, if the socket takes it now
+            } catch (IOException | RuntimeException e) {
+                log.debug("Flushing an SSE connection: {}", e.toString());
             }
+            s.close();
         }
     }
 }

@@ -9,7 +9,7 @@ import io.waldiez.runner.server.common.ApiException;
 import io.waldiez.runner.server.common.RequestValidationException;
 import io.waldiez.runner.server.common.ValidationError;
 import io.waldiez.runner.server.tasks.TaskAccess;
-import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -48,7 +48,7 @@ class TaskStreamController {
             @Parameter(description = "resume after this stream id") @RequestParam(required = false) String after,
             @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
             @AuthenticationPrincipal AuthenticatedClient caller,
-            HttpServletRequest request, HttpServletResponse response) throws IOException {
+            HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         caller.requireAudience(Audiences.TASKS_API);
         String cursor = null;
         // Last-Event-ID wins: a reconnecting EventSource keeps the original ?after= in its URL.
@@ -75,18 +75,21 @@ class TaskStreamController {
             }
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "Too many streams: " + problem);
         }
+        // The headers go out now, then the container hands the connection over (SseSubscriber): an
+        // open stream holds none of its request-processing memory. An event stream is a plain 200
+        // whose body ends when the connection closes: Connection: close keeps the container from
+        // chunking it, and committing before upgrade() keeps its 101 (and a Content-Length: 0) off.
         response.setStatus(200);
         response.setContentType("text/event-stream");
         response.setCharacterEncoding("UTF-8");
+        response.setHeader("Connection", "close");
         response.setHeader("Cache-Control", "no-cache, no-transform");
         // Tells nginx-style proxies not to buffer the stream.
         response.setHeader("X-Accel-Buffering", "no");
-        // startAsync() without arguments: writes go straight to the container's response, not through
-        // MVC's async lifecycle wrapper (this controller manages its own async cycle).
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0); // ends with the task, or when the client goes away (heartbeats notice it)
-        SseSubscriber sub = new SseSubscriber(hub, async, taskId, caller, cursor);
-        sub.attach();
+        response.flushBuffer();
+        SseSubscriber.Connection connection = request.upgrade(SseSubscriber.Connection.class);
+        SseSubscriber sub = new SseSubscriber(hub, taskId, caller, cursor);
+        connection.serve(sub);
         String refused = hub.join(sub);
         if (refused != null) {
             sub.close(1008, refused, false);

@@ -118,6 +118,10 @@ class SseStreamTest extends LiveStreamSupport {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         assertThat(first.headers().firstValue("Content-Encoding")).isEmpty();
+        // The connection is taken over from the container (no processor held per stream): the body
+        // runs until the connection closes, unchunked.
+        assertThat(first.headers().firstValue("Connection")).hasValue("close");
+        assertThat(first.headers().firstValue("Transfer-Encoding")).isEmpty();
         SseProbe a = new SseProbe(first);
         await().atMost(Duration.ofSeconds(20)).until(() -> a.ids().size() == 10);
         Event status = a.events().get(0);
