@@ -153,9 +153,19 @@ run_ours() {  # $1 = round
   "$HERE/ours/stop.sh"
 }
 
+# The footprint benchmark leaves up to 10,000 client sockets closing; their ephemeral ports can
+# collide with the next target's fixed ports. Wait (bounded) until they are gone.
+settle_sockets() {
+  for _ in $(seq 60); do
+    [ "$(ss -tan 2>/dev/null | grep -vc -e LISTEN -e '^State')" -lt 500 ] && return 0
+    sleep 1
+  done
+}
+
 IFS=',' read -r -a targets <<<"$TARGETS"
 for round in $(seq 1 "$ROUNDS"); do
   for t in "${targets[@]}"; do
+    settle_sockets
     echo "== round $round/$ROUNDS: $t ($(date -u +%T))"
     case "$t" in
       original-default) run_original default "$round";;

@@ -33,8 +33,14 @@ if [ ! -f "$PGDATA/PG_VERSION" ]; then
   runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres -E UTF8 >"$STATE/initdb.log" 2>&1
 fi
 if ! runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
-  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/postgres.log" -w -t 60 start \
-    -o "-p $ORIG_PG_PORT -k $PGSOCK -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on" >/dev/null
+  # The port is in the ephemeral range: right after a benchmark that opened 10,000 sockets, one of
+  # them may still hold it for a few seconds ("could not bind ... Address already in use").
+  for attempt in 1 2 3 4 5 6; do
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/postgres.log" -w -t 60 start \
+      -o "-p $ORIG_PG_PORT -k $PGSOCK -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on" >/dev/null && break
+    [ "$attempt" = 6 ] && { echo "original: PostgreSQL did not start (see $PGDATA/postgres.log)"; exit 1; }
+    echo "original: PostgreSQL did not start (port $ORIG_PG_PORT busy?), retrying in 10 s"; sleep 10
+  done
 fi
 PSQL=("$PGBIN/psql" -h 127.0.0.1 -p "$ORIG_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt)
 if [ "$("${PSQL[@]}" -c "select 1 from pg_roles where rolname='db_user'")" != "1" ]; then

@@ -38,8 +38,10 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
      *     once; each waiting one holds an idle runner's memory (about 150 MB). 0 disables
      * @param nice how much lower than the server's the runs' CPU priority is (0-19, the runner's {@code --nice}),
      *     so that flows computing flat out do not starve the server's streams of the machine's few cores. 10 by
-     *     default: on 2 cores, two chatty flows at nice 10 reached their subscribers with a p50 of 11-24 ms
-     *     against 58-180 ms at nice 0, at the same throughput (benchmarks/notes.md, issue 17)
+     *     default: on 2 cores, two chatty flows at nice 10 reached their subscribers with a p50 of 2-7 ms
+     *     against 300-500 ms at nice 0, at the same throughput (benchmarks/notes.md, issue 17). A sandboxed
+     *     run is alone in its session, so it lowers its session's autogroup weight too (without that, Linux's
+     *     autogroup scheduling ranks sessions as equals whatever their processes' nice values)
      * @param sandbox what runs a flow's process in: {@code bubblewrap} (default; the Debian package of that
      *     name) or {@code none}; see docs/security.md
      * @param bwrap the bubblewrap command ({@code bwrap} on PATH by default)
