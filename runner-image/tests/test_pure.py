@@ -214,11 +214,6 @@ def test_nice_from_option_or_environment_lowers_the_priority(monkeypatch: pytest
     cli._lower_priority(5)  # logged, not raised: the run goes on at normal priority
 
 
-def _autogroup_nice() -> int:
-    with open(cli.AUTOGROUP, encoding="ascii") as f:
-        return int(f.read().split()[-1])
-
-
 @pytest.mark.skipif(shutil.which("bwrap") is None or not os.path.exists(cli.AUTOGROUP),
                     reason="needs bubblewrap and a kernel with autogroup scheduling")
 def test_a_run_in_its_own_session_lowers_that_sessions_weight_and_never_the_callers() -> None:
@@ -226,15 +221,15 @@ def test_a_run_in_its_own_session_lowers_that_sessions_weight_and_never_the_call
     (a session of its own) must lower its session's weight, or it competes with the server as an equal."""
     src = str(Path(cli.__file__).resolve().parents[1])
     script = ("import sys; sys.path.insert(0, sys.argv[1]); from waldiez_task_runner import cli; "
-              "cli._lower_priority(10); print(open('/proc/self/autogroup').read().split()[-1])")
-    before = _autogroup_nice()
+              "cli._lower_priority(10); print(cli.autogroup_nice())")
+    before = cli.autogroup_nice()
     out = subprocess.run(
         ["bwrap", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-user",
          "--unshare-pid", "--new-session", "--setenv", "WALDIEZ_OWN_SESSION", "1", "--die-with-parent",
          sys.executable, "-c", script, src],
         capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.split() == [str(min(19, cli._START_NICENESS + 10))], out.stderr
-    assert _autogroup_nice() == before
+    assert cli.autogroup_nice() == before
 
 
 def test_a_run_sharing_the_launchers_session_leaves_its_weight_alone(monkeypatch: pytest.MonkeyPatch,

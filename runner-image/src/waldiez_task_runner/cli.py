@@ -51,6 +51,12 @@ def _lower_priority(increment: int) -> None:
 AUTOGROUP = "/proc/self/autogroup"
 
 
+def autogroup_nice(path: str = AUTOGROUP) -> int:
+    """The nice value of this process's session (the file reads ``/autogroup-123 nice 0``)."""
+    with open(path, encoding="ascii") as f:
+        return int(f.read().split()[-1])
+
+
 def _lower_autogroup_priority(target: int, path: str = AUTOGROUP, attempts: int = 40) -> bool:
     """Give this process's session the priority ``target`` too, when the session is its own.
 
@@ -67,9 +73,7 @@ def _lower_autogroup_priority(target: int, path: str = AUTOGROUP, attempts: int 
         return False
     for _ in range(attempts):
         try:
-            with open(path, encoding="ascii") as f:  # "/autogroup-123 nice 0"
-                current = int(f.read().split()[-1])
-            if current >= target:
+            if autogroup_nice(path) >= target:
                 return True
             with open(path, "w", encoding="ascii") as f:
                 f.write(str(target))

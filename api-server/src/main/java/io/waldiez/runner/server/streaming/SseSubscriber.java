@@ -30,9 +30,11 @@ import org.slf4j.MDC;
 final class SseSubscriber extends Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(SseSubscriber.class);
+    /** Where what a client sends is read into and dropped; shared, its contents never matter. */
+    private static final byte[] DISCARDED = new byte[256];
 
+    /** Null until the container hands the connection over. */
     private volatile SocketWrapperBase<?> socket;
-    private volatile boolean attached;
     private volatile boolean completed;
 
     SseSubscriber(TaskStreamHub hub, String taskId, AuthenticatedClient caller, String after) {
@@ -119,7 +121,6 @@ final class SseSubscriber extends Subscriber {
 
     private void attach(SocketWrapperBase<?> s) {
         socket = s;
-        attached = true;
         if (isClosed()) {
             finish(); // closed before the container handed the connection over
         } else {
@@ -129,10 +130,9 @@ final class SseSubscriber extends Subscriber {
 
     /** A client has nothing to say on an event stream: read and drop, until it closes. */
     private SocketState discardInput(SocketWrapperBase<?> s) {
-        byte[] sink = new byte[256];
         try {
             for (;;) {
-                int n = s.read(false, sink, 0, sink.length);
+                int n = s.read(false, DISCARDED, 0, DISCARDED.length);
                 if (n < 0) {
                     finish();
                     return SocketState.CLOSED;
@@ -151,16 +151,13 @@ final class SseSubscriber extends Subscriber {
     @Override
     protected void pumpOnce() {
         SocketWrapperBase<?> s = socket;
-        if (completed || !attached || s == null) {
+        if (completed || s == null) {
             return; // not handed over yet: attach() starts the pump
         }
         try {
-            if (s.flush(false)) { // the rest of a frame the socket could not take at once
-                s.registerWriteInterest();
-                return;
-            }
-            // isReadyForWrite asks Tomcat for an OPEN_WRITE dispatch when the socket is full
-            while (s.isReadyForWrite()) {
+            // One frame at a time, each flushed; when the socket cannot take all of one, Tomcat's
+            // OPEN_WRITE dispatch resumes the pump once it drains.
+            while (!s.flush(false)) {
                 Frame f = next();
                 if (f == null) {
                     if (drainedForClose()) {
@@ -173,11 +170,8 @@ final class SseSubscriber extends Subscriber {
                 if (f.kind() != Frame.Kind.HEARTBEAT) {
                     hub.sent(transport);
                 }
-                if (s.flush(false)) {
-                    s.registerWriteInterest(); // the rest goes out when the socket drains
-                    return;
-                }
             }
+            s.registerWriteInterest();
         } catch (IOException | IllegalStateException e) {
             try (var ignored = MDC.putCloseable("task_id", taskId)) {
                 log.debug("SSE stream ended by a failed write (client gone): {}", e.toString());
