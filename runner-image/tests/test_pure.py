@@ -222,7 +222,7 @@ def test_a_run_in_its_own_session_lowers_that_sessions_weight_and_never_the_call
     src = str(Path(cli.__file__).resolve().parents[1])
     script = ("import sys; sys.path.insert(0, sys.argv[1]); from waldiez_task_runner import cli; "
               "cli._lower_priority(10); print(cli.autogroup_nice())")
-    before = cli.autogroup_nice()
+    before = cli.autogroup_nice()  # None in the boot session (a CI runner that never called setsid)
     out = subprocess.run(
         ["bwrap", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-user",
          "--unshare-pid", "--new-session", "--setenv", "WALDIEZ_OWN_SESSION", "1", "--die-with-parent",
@@ -242,6 +242,17 @@ def test_a_run_sharing_the_launchers_session_leaves_its_weight_alone(monkeypatch
     monkeypatch.setenv("WALDIEZ_OWN_SESSION", "1")
     assert cli._lower_autogroup_priority(10, str(group))
     assert group.read_text() == "10"
+
+
+def test_a_run_outside_autogroup_scheduling_leaves_the_file_alone(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    """A process still in the boot session (never setsid) reads /proc/self/autogroup empty: no write."""
+    group = tmp_path / "autogroup"
+    group.write_text("")
+    monkeypatch.setenv("WALDIEZ_OWN_SESSION", "1")
+    assert cli.autogroup_nice(str(group)) is None
+    assert not cli._lower_autogroup_priority(10, str(group))
+    assert group.read_text() == ""
 
 
 @pytest.mark.parametrize(

@@ -51,10 +51,15 @@ def _lower_priority(increment: int) -> None:
 AUTOGROUP = "/proc/self/autogroup"
 
 
-def autogroup_nice(path: str = AUTOGROUP) -> int:
-    """The nice value of this process's session (the file reads ``/autogroup-123 nice 0``)."""
+def autogroup_nice(path: str = AUTOGROUP) -> int | None:
+    """The nice value of this process's session (the file reads ``/autogroup-123 nice 0``).
+
+    None when the process is in no session group: the kernel leaves the file empty for processes
+    of the boot session (descendants of init that never called setsid, as under some CI agents).
+    """
     with open(path, encoding="ascii") as f:
-        return int(f.read().split()[-1])
+        fields = f.read().split()
+    return int(fields[-1]) if fields else None
 
 
 def _lower_autogroup_priority(target: int, path: str = AUTOGROUP, attempts: int = 40) -> bool:
@@ -73,7 +78,10 @@ def _lower_autogroup_priority(target: int, path: str = AUTOGROUP, attempts: int 
         return False
     for _ in range(attempts):
         try:
-            if autogroup_nice(path) >= target:
+            nice = autogroup_nice(path)
+            if nice is None:  # the boot session is no group of its own: nothing to lower
+                return False
+            if nice >= target:
                 return True
             with open(path, "w", encoding="ascii") as f:
                 f.write(str(target))
