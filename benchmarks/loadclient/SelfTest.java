@@ -1,4 +1,6 @@
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -14,7 +16,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The load client's own ceiling ({@code WsLoadClient selftest}): an in-process server answers the
@@ -38,19 +42,51 @@ final class SelfTest {
         System.exit(0);
     }
 
-    /** About a second of the selftest, so that the receive path is compiled before a measurement. */
+    /**
+     * Compiles the receive path before a measurement, then waits for the JIT to go quiet. Two shapes of
+     * traffic, since they take different paths through the JDK's WebSocket: flat out (many frames per
+     * read) and a trickle (one frame per read, as a chatty flow sends them). Without the wait, this
+     * client's C2 compiled for tens of milliseconds at a time inside the first measurement window, and
+     * the client's CPU share is the server's loss (perf sched: a stream thread of the server waited
+     * 39 ms behind it).
+     */
     static void warmUp() throws Exception {
-        blastRun(2, 0.2, 0.8);
+        blastRun(2, 0.2, 0.8, 256, 0);
+        blastRun(2, 0.1, 1.2, 1, 200);
+        awaitQuietJit(Duration.ofSeconds(6));
+    }
+
+    /** Until compilation takes under 2% of a core for half a second, or {@code max} passed. */
+    static void awaitQuietJit(Duration max) throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            Thread.sleep(1000);
+            return;
+        }
+        long deadline = System.nanoTime() + max.toNanos();
+        long last = jit.getTotalCompilationTime();
+        int quiet = 0;
+        while (quiet < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            long now = jit.getTotalCompilationTime();
+            quiet = now - last <= 2 ? quiet + 1 : 0;
+            last = now;
+        }
     }
 
     /** Frames per second that m subscribers take from the in-process blast server, after a warm-up. */
     static double blastRun(int m, double warmSeconds, double seconds) throws Exception {
+        return blastRun(m, warmSeconds, seconds, 256, 0);
+    }
+
+    /** As above; the server writes {@code batch} frames per write and pauses {@code pauseMicros} between writes. */
+    static double blastRun(int m, double warmSeconds, double seconds, int batch, long pauseMicros) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread acceptor = new Thread(() -> {
                 while (!server.isClosed()) {
                     try {
                         Socket s = server.accept();
-                        Thread w = new Thread(() -> blast(s), "blast");
+                        Thread w = new Thread(() -> blast(s, batch, pauseMicros), "blast");
                         w.setDaemon(true);
                         w.start();
                     } catch (IOException e) {
@@ -83,7 +119,7 @@ final class SelfTest {
         }
     }
 
-    private static void blast(Socket s) {
+    private static void blast(Socket s, int batch, long pauseMicros) {
         try (s) {
             s.setTcpNoDelay(true);
             InputStream in = s.getInputStream();
@@ -114,7 +150,6 @@ final class SelfTest {
                     + "\"task_id\":\"selftest\",\"timestamp\":\"0000000000000000\"}";
             byte[] payload = body.getBytes(StandardCharsets.UTF_8);
             int frameLen = 4 + payload.length;
-            int batch = 256;
             byte[] buf = new byte[frameLen * batch];
             for (int i = 0; i < batch; i++) {
                 int o = i * frameLen;
@@ -140,6 +175,9 @@ final class SelfTest {
                     digits(buf, o + tsAt, 16, ts);
                 }
                 out.write(buf);
+                if (pauseMicros > 0) {
+                    LockSupport.parkNanos(pauseMicros * 1000);
+                }
             }
         } catch (Exception e) {
             // client gone

@@ -232,6 +232,31 @@ def test_a_run_in_its_own_session_lowers_that_sessions_weight_and_never_the_call
     assert cli.autogroup_nice() == before
 
 
+def test_cpu_idle_from_option_or_environment() -> None:
+    base = {"WALDIEZ_TASK_ID": "t1", "WALDIEZ_REDIS_URL": "redis://h:6379/0", "WALDIEZ_FLOW_PATH": "f.waldiez"}
+    assert parse_settings([], base).cpu_idle is False
+    assert parse_settings([], {**base, "WALDIEZ_CPU_IDLE": "1"}).cpu_idle is True
+    assert parse_settings(["--cpu-idle"], base).cpu_idle is True
+    assert parse_settings(["--cpu-idle", "false"], {**base, "WALDIEZ_CPU_IDLE": "true"}).cpu_idle is False
+    with pytest.raises(SystemExit):
+        parse_settings(["--cpu-idle", "maybe"], base)
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling classes")
+def test_the_idle_class_applies_to_the_run_and_the_threads_it_starts() -> None:
+    """SCHED_IDLE: a run is preempted by any other process that wakes on its core (a separate
+    process: the class cannot be left again without privileges)."""
+    src = str(Path(cli.__file__).resolve().parents[1])
+    script = ("import os, sys, threading; sys.path.insert(0, sys.argv[1]); from waldiez_task_runner import cli; "
+              "cli._lower_priority(0, idle=True); seen = []; "
+              "t = threading.Thread(target=lambda: seen.append(os.sched_getscheduler(0))); t.start(); t.join(); "
+              "print(os.sched_getscheduler(0), seen[0], os.SCHED_IDLE)")
+    out = subprocess.run([sys.executable, "-c", script, src], capture_output=True, text=True, timeout=60, check=True)
+    main, thread, idle = out.stdout.split()
+    assert main == thread == idle, out.stderr
+    assert os.sched_getscheduler(0) != os.SCHED_IDLE  # the caller's class is untouched
+
+
 def test_a_run_sharing_the_launchers_session_leaves_its_weight_alone(monkeypatch: pytest.MonkeyPatch,
                                                                     tmp_path: Path) -> None:
     group = tmp_path / "autogroup"

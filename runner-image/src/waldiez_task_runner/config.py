@@ -39,6 +39,7 @@ ENV_VARS: dict[str, str] = {
     "redis_retries": "WALDIEZ_REDIS_RETRIES",
     "redis_ca_cert": "WALDIEZ_REDIS_CA_CERT",
     "nice": "WALDIEZ_NICE",
+    "cpu_idle": "WALDIEZ_CPU_IDLE",
     # set by the local sandbox: the run is alone in its session (see cli._lower_autogroup_priority)
     "own_session": "WALDIEZ_OWN_SESSION",
 }
@@ -65,6 +66,7 @@ class Settings:
     redis_username: str | None = None
     redis_ca_cert: str | None = None
     nice: int = 0
+    cpu_idle: bool = False
 
 
 def _positive(kind: Callable[[str], T], allow_zero: bool = False) -> Callable[[str], T]:
@@ -109,11 +111,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--nice", type=_positive(int, allow_zero=True),
                    help="lower this run's CPU priority by N (0-19) so that a server on the same machine "
                    "stays responsive while the flow computes (env WALDIEZ_NICE, default 0)")
+    p.add_argument("--cpu-idle", type=flag, nargs="?", const=True,
+                   help="run in Linux's idle scheduling class (SCHED_IDLE): the run takes only CPU time that "
+                   "nothing else wants, and any other process preempts it at once (env WALDIEZ_CPU_IDLE=1)")
     p.add_argument("--standby", action="store_true",
                    help="pre-start: import waldiez and ag2, then read one task from stdin as a JSON line "
                    '{"argv": [options], "env": {variables}} and run it (alone, without other options)')
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
+
+
+def flag(raw: str) -> bool:
+    """A boolean option's value: 1/true/yes/on or 0/false/no/off (any case)."""
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, not {raw!r}")
 
 
 def parse_settings(argv: Sequence[str] | None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -165,4 +180,5 @@ def parse_settings(argv: Sequence[str] | None, environ: Mapping[str, str] | None
         redis_username=env.get(REDIS_USERNAME_ENV) or None,
         redis_ca_cert=ns.redis_ca_cert,
         nice=ns.nice or 0,
+        cpu_idle=bool(ns.cpu_idle),
     )

@@ -42,6 +42,12 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
      *     against 300-500 ms at nice 0, at the same throughput (benchmarks/notes.md, issue 17). A sandboxed
      *     run is alone in its session, so it lowers its session's autogroup weight too (without that, Linux's
      *     autogroup scheduling ranks sessions as equals whatever their processes' nice values)
+     * @param cpuIdle runs enter Linux's idle scheduling class (the runner's {@code --cpu-idle}, SCHED_IDLE) on
+     *     top of {@code nice}: any other process that wakes on a core preempts them at once, and they take only
+     *     the CPU time nothing else wants. For a machine that serves flows and nothing else: on 2 cores it cut
+     *     the median over 11 rounds of the chatty benchmark's p99 from 41 to 29 ms at the same throughput
+     *     (benchmarks/notes.md item 14). Off by default, because on a machine busy with other work (a
+     *     workstation, a CI runner) runs would wait for all of it
      * @param sandbox what runs a flow's process in: {@code bubblewrap} (default; the Debian package of that
      *     name) or {@code none}; see docs/security.md
      * @param bwrap the bubblewrap command ({@code bwrap} on PATH by default)
@@ -58,6 +64,7 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
             @DefaultValue("1d") Duration keyTtl,
             String scratchDir,
             @DefaultValue("10") int nice,
+            @DefaultValue("false") boolean cpuIdle,
             @DefaultValue("2") int standby,
             @DefaultValue("bubblewrap") SandboxKind sandbox,
             @DefaultValue("bwrap") String bwrap,

@@ -50,7 +50,8 @@ final class RunnerProcesses {
     ProcessBuilder standby(Path taskDir, Path runDir) {
         List<String> cmd = module();
         cmd.add("--standby");
-        return process(cmd, taskDir, runDir, Map.of("WALDIEZ_NICE", Integer.toString(props.nice())))
+        return process(cmd, taskDir, runDir, Map.of("WALDIEZ_NICE", Integer.toString(props.nice()),
+                        "WALDIEZ_CPU_IDLE", Boolean.toString(props.cpuIdle())))
                 .redirectInput(ProcessBuilder.Redirect.PIPE);
     }
 
@@ -90,7 +91,8 @@ final class RunnerProcesses {
                 "--input-timeout", Integer.toString(inputTimeoutSeconds),
                 "--workdir", visible(runDir, Sandbox.WORK_DIR).toString(),
                 "--key-ttl", Long.toString(Math.max(1, props.keyTtl().toSeconds())),
-                "--nice", Integer.toString(props.nice()));
+                "--nice", Integer.toString(props.nice()),
+                "--cpu-idle", Boolean.toString(props.cpuIdle()));
     }
 
     /**

@@ -75,6 +75,9 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
                 .filter(h -> h.info().command().map(c -> c.contains("python")).orElse(false))
                 .findFirst().orElseThrow().pid();
         assertThat(niceness(python) - niceness(ProcessHandle.current().pid())).isEqualTo(5);
+        // ... and, by default, in the normal scheduling class (0; waldiez.launcher.local.cpu-idle=true: 5, SCHED_IDLE)
+        assertThat(launcherProperties.local().cpuIdle()).isFalse();
+        assertThat(statField(python, 38)).as("scheduling policy of the runner").isZero();
         runner.descendants().forEach(ProcessHandle::destroyForcibly);
         assertThat(runner.destroyForcibly()).isTrue();
 
@@ -87,8 +90,13 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
 
     /** Field 19 of /proc/<pid>/stat (the fields after the command name start at 3). */
     private static int niceness(long pid) throws java.io.IOException {
+        return statField(pid, 16);
+    }
+
+    /** A numeric field of /proc/PID/stat, counted from the state field (0) after the command name. */
+    private static int statField(long pid, int index) throws java.io.IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[index]);
     }
 
     @Test
