@@ -45,7 +45,7 @@ final class RunnerProcesses {
 
     /**
      * A standby runner in its own directories: the server's share of the environment only, nothing of
-     * a task; it imports at the priority its task will run at, so a refill does not compete with flows.
+     * a task; it imports at the priority its task will run at, so a refill yields to the server as runs do.
      */
     ProcessBuilder standby(Path taskDir, Path runDir) {
         List<String> cmd = module();

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runner processes started ahead of their task ({@code waldiez_task_runner --standby}): each has
  * imported waldiez and ag2, which is most of a runner's start, and waits for one task on its stdin.
- * A task takes one ({@link #take}); the launcher calls {@link #refill} when a run ends, so the seconds
- * of a replacement's imports are spent when a run has just freed the CPU, not while flows compute.
+ * A task takes one ({@link #take}), which starts its replacement at once: the replacement imports at
+ * the runs' lower priority while that task runs (about 3 s on 2 cores), rather than only after the
+ * run ended. The launcher also calls {@link #refill} when a run ends, which resumes filling after a
+ * failed start.
  *
  * <p>A standby lives in its own directories ({@code <tasks>/.standby/<pool>/<uuid>}, with its
  * {@code runner.log}, and {@code <scratch>/.standby/<pool>/<uuid>}, its working directory), which its
@@ -104,12 +106,15 @@ final class StandbyRunners implements AutoCloseable {
         refill();
     }
 
-    /** A live standby, or null (none ready): the caller starts a runner itself. */
+    /** A live standby, or null (none ready): the caller starts a runner itself. Starts its replacement. */
     Standby take() {
         for (;;) {
             Standby s;
             synchronized (this) {
                 s = ready.poll();
+            }
+            if (s != null) {
+                refill();
             }
             if (s == null || s.process().isAlive()) {
                 return s;

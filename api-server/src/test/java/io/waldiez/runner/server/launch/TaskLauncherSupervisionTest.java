@@ -113,6 +113,22 @@ class TaskLauncherSupervisionTest extends TaskTestSupport {
         await().atMost(Duration.ofSeconds(60)).until(() -> launcher.standbyReady() == standbys);
     }
 
+    @Test
+    void aTakenStandbyIsReplacedWhileItsTaskStillRuns() {
+        int standbys = launcherProperties.local().standby();
+        await().atMost(Duration.ofSeconds(60)).until(() -> launcher.standbyReady() == standbys);
+        TestClient ines = newClient(Audiences.TASKS_API);
+        String token = ines.accessToken();
+        String id = startWaitingForInput(token); // took a standby and stays running, waiting for input
+        try {
+            // The pool is full again before the task ends: a task right after this one finds a ready runner.
+            await().atMost(Duration.ofSeconds(60)).until(() -> launcher.standbyReady() == standbys);
+            assertThat(launcher.pid(id)).as("the task is still running").isPresent();
+        } finally {
+            http(token).post().uri("/api/v1/tasks/" + id + "/cancel").retrieve().toBodilessEntity();
+        }
+    }
+
     private double standbyStarts() {
         var counter = meters.find("waldiez.launcher.runner.starts").tag("start", "standby").counter();
         return counter == null ? 0 : counter.count();
