@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
@@ -9,7 +10,7 @@ import sys
 import time
 from typing import Any, Sequence, TextIO
 
-from .config import ENV_VARS, parse_settings
+from .config import ENV_VARS, flag, parse_settings
 from .protocol import ExitCode
 
 
@@ -51,21 +52,19 @@ def _lower_priority(increment: int, idle: bool = False) -> None:
         _enter_idle_class()
 
 
-def _enter_idle_class() -> bool:
+def _enter_idle_class() -> None:
     """SCHED_IDLE for this thread and the threads it starts later (call before imports start any).
 
     A niced run still holds a core until the scheduler's next decision, and on a saturated machine
     the API server's streaming threads queued behind runs for tens of milliseconds at a time
     (perf sched, two chatty flows on 2 cores). A task of the idle class is preempted as soon as any
     other task wakes on its core, and takes only the CPU time nothing else wants: the same flow
-    throughput on an otherwise idle machine. Unprivileged (lowering only); returns whether it applied.
+    throughput on an otherwise idle machine. Unprivileged (lowering only).
     """
     try:
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-        return True
     except (AttributeError, OSError) as exc:  # not Linux, or a seccomp policy refuses it
         logging.getLogger(__name__).warning("could not enter the idle scheduling class: %s", exc)
-        return False
 
 
 AUTOGROUP = "/proc/self/autogroup"
@@ -137,11 +136,15 @@ def standby(requests: TextIO) -> int:
     input without a task (the launcher stopped) exits 0; a malformed request exits 2.
     """
     _configure_logging(os.environ.get("WALDIEZ_LOG_LEVEL", "INFO").upper())
+    # Import at the priority the task will run at; the task's own options say it again, validated.
     nice = os.environ.get(ENV_VARS["nice"], "")
-    # the task's own options say it again, and are validated there
-    idle = os.environ.get(ENV_VARS["cpu_idle"], "").strip().lower() in ("1", "true", "yes", "on")
-    if nice.isdigit() and int(nice) > 0 or idle:
-        _lower_priority(int(nice) if nice.isdigit() else 0, idle)  # import at the priority the task will run at
+    increment = int(nice) if nice.isdigit() else 0
+    try:
+        idle = flag(os.environ.get(ENV_VARS["cpu_idle"]) or "0")
+    except argparse.ArgumentTypeError:
+        idle = False
+    if increment or idle:
+        _lower_priority(increment, idle)
     from . import app, flow  # noqa: F401, PLC0415 - the runner's own modules, redis-py
 
     flow.preload()

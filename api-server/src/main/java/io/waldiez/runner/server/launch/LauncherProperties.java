@@ -34,8 +34,9 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
      * @param standby runner processes kept started ahead of their task ({@code --standby}: waldiez and ag2
      *     already imported, which is most of a start): a task takes one and starts in a fraction of a second
      *     instead of seconds; a taken one's replacement starts at once and imports at the runs' lower
-     *     priority (about 3 s on 2 cores: a third task within that time of two others waits for it). Two, so that two tasks submitted together, or one right after another, both start at
-     *     once; each waiting one holds an idle runner's memory (about 150 MB). 0 disables
+     *     priority (about 3 s on 2 cores: a third task within that time of two others waits for it). Two,
+     *     so that two tasks submitted together, or one right after another, both start at once; each
+     *     waiting one holds an idle runner's memory (about 150 MB). 0 disables
      * @param nice how much lower than the server's the runs' CPU priority is (0-19, the runner's {@code --nice}),
      *     so that flows computing flat out do not starve the server's streams of the machine's few cores. 10 by
      *     default: on 2 cores, two chatty flows at nice 10 reached their subscribers with a p50 of 2-7 ms

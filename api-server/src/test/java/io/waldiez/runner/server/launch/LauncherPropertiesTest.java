@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LauncherPropertiesTest {
@@ -32,7 +33,7 @@ class LauncherPropertiesTest {
 
     @Test
     void theRunnersCommandLineCarriesItsPriority() {
-        RunnerProcesses runners = new RunnerProcesses(local(null), Sandbox.none("test"), java.util.Map.of());
+        RunnerProcesses runners = new RunnerProcesses(local(null), Sandbox.none("test"), Map.of());
         List<String> options = runners.options("t1", 60, Path.of("/tmp/t1"), Path.of("/tmp/t1/run"));
         assertThat(String.join(" ", options)).contains("--nice 10 --cpu-idle true");
     }
