@@ -1,5 +1,7 @@
 package io.waldiez.runner.server.streaming;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,10 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.waldiez.runner.protocol.OutputEntry;
 import io.waldiez.runner.protocol.Timestamps;
 import io.waldiez.runner.server.tasks.TaskSnapshot;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /** Builds the frames of spec §8.4 (status, stream entries) plus error replies. */
@@ -44,25 +48,70 @@ class StreamFrames {
     /**
      * A stream entry as a flat object of its string fields plus {@code id}; {@code print} data that is
      * a JSON object or array is sent parsed, as the original does (ag2 events render as objects).
+     *
+     * <p>Written with a streaming generator, once per entry for all its subscribers: the data of a
+     * print is validated by a token scan and copied as it is, without building a tree (this is the
+     * hot path of every stream; the tree cost more CPU, garbage and JIT work than the rest of it).
      */
     Frame output(OutputEntry entry) {
-        ObjectNode root = json.createObjectNode();
-        for (Map.Entry<String, String> f : entry.withId().entrySet()) {
-            root.put(f.getKey(), f.getValue());
-        }
         String data = entry.data();
-        if (OutputEntry.TYPE_PRINT.equals(entry.type()) && looksStructured(data)) {
-            try {
-                JsonNode parsed = json.readTree(data);
-                if (parsed != null && (parsed.isObject() || parsed.isArray())) {
-                    root.set("data", parsed);
+        Structured structured = OutputEntry.TYPE_PRINT.equals(entry.type()) ? structured(data) : Structured.NO;
+        StringWriter out = new StringWriter(160 + (data == null ? 0 : data.length()));
+        try (JsonGenerator g = json.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            entry.forEachWithId((name, value) -> {
+                try {
+                    g.writeFieldName(name);
+                    if (structured != Structured.NO && "data".equals(name)) {
+                        writeStructured(g, value, structured);
+                    } else {
+                        g.writeString(value);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            } catch (JsonProcessingException e) {
-                // Not JSON after all: stays a string, as in the original.
-            }
+            });
+            g.writeEndObject();
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalStateException("cannot serialize a frame", e);
         }
         String type = entry.type() == null ? "message" : entry.type();
-        return new Frame(Frame.Kind.OUTPUT, entry.id(), type, write(root), null, entry.requestId());
+        return new Frame(Frame.Kind.OUTPUT, entry.id(), type, out.toString(), null, entry.requestId());
+    }
+
+    /** How a print's data goes out: as a string, as JSON copied verbatim, or as JSON re-written on one line. */
+    private enum Structured { NO, VERBATIM, RECOMPACT }
+
+    /**
+     * Exactly one JSON object or array, nothing after it (Python's {@code json.loads} rule): anything
+     * else stays a string, as in the original. Data with line breaks is re-written compact, since an
+     * SSE {@code data:} line must not contain one.
+     */
+    private Structured structured(String data) {
+        if (!looksStructured(data)) {
+            return Structured.NO;
+        }
+        try (JsonParser p = json.getFactory().createParser(data)) {
+            p.nextToken();
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                return Structured.NO;
+            }
+        } catch (IOException e) {
+            return Structured.NO; // not JSON after all
+        }
+        return data.indexOf('\n') < 0 && data.indexOf('\r') < 0 ? Structured.VERBATIM : Structured.RECOMPACT;
+    }
+
+    private void writeStructured(JsonGenerator g, String data, Structured how) throws IOException {
+        if (how == Structured.VERBATIM) {
+            g.writeRawValue(data);
+            return;
+        }
+        try (JsonParser p = json.getFactory().createParser(data)) {
+            p.nextToken();
+            g.copyCurrentStructure(p);
+        }
     }
 
     /**
