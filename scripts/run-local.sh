@@ -49,7 +49,8 @@ python="$root/runner-image/.venv/bin/python"
 step "starting the server on port $port (embedded PostgreSQL and Redis, state in ./var)"
 mkdir -p var
 log="$root/var/server.log"
-PORT=$port java -jar "$jar" --server.port="$port" --waldiez.launcher.local.python="$python" >"$log" 2>&1 &
+# C1 only: the server's shipped JVM setting (docs/operations.md, "JVM settings of the API server").
+PORT=$port java -XX:TieredStopAtLevel=1 -jar "$jar" --server.port="$port" --waldiez.launcher.local.python="$python" >"$log" 2>&1 &
 pid=$!
 stop_server() {
   if kill -0 "$pid" 2>/dev/null; then

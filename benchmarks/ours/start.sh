@@ -4,8 +4,9 @@
 # var/clients.json like the original). Fixed private ports so the harness can reach the database
 # (row seeding) and Redis (stream injection):
 #   API $OURS_API_PORT (58001), PostgreSQL $OURS_PG_PORT (55433), Redis $OURS_REDIS_PORT (56381)
-# Env: OURS_JAR (default api-server/target/waldiez-api-server-*.jar), OURS_JAVA_OPTS (default none:
-# the JVM's own heap sizing; the footprint benchmark reads heap used after GC), RUNNER_PYTHON,
+# Env: OURS_JAR (default api-server/target/waldiez-api-server-*.jar), OURS_JAVA_OPTS (default: the
+# server's shipped JVM option, -XX:TieredStopAtLevel=1, as in scripts/run-local.sh, the image and the
+# chart; set it empty for the JVM's own defaults; heap sizing stays the JVM's), RUNNER_PYTHON,
 # OURS_ARGS (more --key=value), OURS_MAX_CONN_PER_CLIENT: the per-client stream cap (default 200 in
 # the server) is raised to 20000 because the footprint benchmark opens 10,000 sockets as one client;
 # like the original's MAX_JOBS, it is a policy knob, not a capacity limit. OURS_MAX_JOBS: the
@@ -27,7 +28,7 @@ if [ -f "$STATE/api.pid" ] && kill -0 "$(cat "$STATE/api.pid")" 2>/dev/null; the
 fi
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # shellcheck disable=SC2086
-(cd "$STATE" && exec setsid java ${OURS_JAVA_OPTS:-} -jar "$JAR" \
+(cd "$STATE" && exec setsid java ${OURS_JAVA_OPTS--XX:TieredStopAtLevel=1} -jar "$JAR" \
     --server.port="$OURS_API_PORT" \
     --waldiez.embedded.postgres.port="$OURS_PG_PORT" \
     --waldiez.embedded.redis.port="$OURS_REDIS_PORT" \
