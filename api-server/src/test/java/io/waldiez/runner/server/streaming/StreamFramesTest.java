@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waldiez.runner.protocol.OutputEntry;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +28,16 @@ class StreamFramesTest {
         return json.readTree(f.json());
     }
 
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     @Test
     void fieldsGoOutInTheOriginalsOrderWithTheStreamIdLast() throws Exception {
         JsonNode node = frameOf("print", "hello");
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        assertThat(names).containsExactly("type", "data", "task_id", "timestamp", "id");
+        assertThat(names(node)).containsExactly("type", "data", "task_id", "timestamp", "id");
         assertThat(node.get("data").asText()).isEqualTo("hello");
         assertThat(node.get("timestamp").isTextual()).as("fields stay strings, as written").isTrue();
         assertThat(node.get("id").asText()).isEqualTo("1-0");
@@ -82,11 +85,7 @@ class StreamFramesTest {
         fields.put("data", "x");
         String text = frames.output(new OutputEntry("7-1", fields)).json();
         JsonNode node = json.readTree(text);
-        List<String> names = new ArrayList<>();
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            names.add(it.next());
-        }
-        assertThat(names).containsExactly("type", "data", "extra", "id");
+        assertThat(names(node)).containsExactly("type", "data", "extra", "id");
         assertThat(node.get("id").asText()).isEqualTo("7-1");
         assertThat(text.indexOf("\"id\"")).isEqualTo(text.lastIndexOf("\"id\""));
     }
