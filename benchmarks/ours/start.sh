@@ -27,8 +27,10 @@ if [ -f "$STATE/api.pid" ] && kill -0 "$(cat "$STATE/api.pid")" 2>/dev/null; the
   echo "ours: already running (pid $(cat "$STATE/api.pid"))"; exit 0
 fi
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+JAVA_OPTS="${OURS_JAVA_OPTS--XX:TieredStopAtLevel=1}"
+echo "$JAVA_OPTS" >"$STATE/java-opts"  # what run.sh records in the results
 # shellcheck disable=SC2086
-(cd "$STATE" && exec setsid java ${OURS_JAVA_OPTS--XX:TieredStopAtLevel=1} -jar "$JAR" \
+(cd "$STATE" && exec setsid java $JAVA_OPTS -jar "$JAR" \
     --server.port="$OURS_API_PORT" \
     --waldiez.embedded.postgres.port="$OURS_PG_PORT" \
     --waldiez.embedded.redis.port="$OURS_REDIS_PORT" \
