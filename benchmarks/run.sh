@@ -148,7 +148,7 @@ run_ours() {  # $1 = round
     --schema ours --redis-url "redis://waldiez-server:$(cat "$WORK/ours/var/redis-password")@127.0.0.1:${OURS_REDIS_PORT:-56381}/0" \
     --pid "$(cat "$WORK/ours/api.pid")" --kind java --bench "$BENCH_OURS" "${common[@]}" "${versions[@]}" \
     --footprint-sse "$FOOTPRINT_SSE" \
-    --meta "ours=$jar (java -jar, embedded PostgreSQL + Redis, local launcher; JVM opts: $(cat "$WORK/ours/java-opts"))" \
+    --meta "ours=$jar (java -jar, embedded PostgreSQL + Redis, local launcher; JVM opts: $(cat "$WORK/ours/java-opts"); runs: $(cat "$WORK/ours/run-priority"))" \
     --meta "round=$round" --out "$OUT/ours-r$round.json" || echo "!! harness failed for ours round $round"
   "$HERE/ours/stop.sh"
 }

@@ -19,9 +19,12 @@ from .common import BENCH_DIR, Target, log
 
 SOURCES = sorted((BENCH_DIR / "loadclient").glob("*.java"))
 CLASSES = BENCH_DIR / ".work" / "loadclient"
-# The client's own GC must not show in the latencies: a young generation that a benchmark's few
-# seconds do not fill, and one GC thread.
-JAVA_OPTS = ["-XX:+UseSerialGC", "-Xms1500m", "-Xmx1500m", "-Xmn1200m"]
+# The client's own GC and JIT must not show in the latencies: a young generation that a benchmark's
+# few seconds do not fill, one GC thread, and C1 only. With C2 the client compiled its receive path
+# during the chatty flow's 2-s window and took a core from the server: chatty p99 32-98 ms against
+# 10-14 ms C1 only, same server, alternating rounds (benchmarks/notes.md item 16). C1 only it still
+# takes ~600,000 frames/s (selftest), 5x the server's flat-out rate.
+JAVA_OPTS = ["-XX:+UseSerialGC", "-Xms1500m", "-Xmx1500m", "-Xmn1200m", "-XX:TieredStopAtLevel=1"]
 
 
 def why_unavailable() -> str | None:

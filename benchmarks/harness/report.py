@@ -31,11 +31,18 @@ def _footprint_metrics(key: str, prefix: str, what: str) -> list[tuple[str, str,
          lambda r: _g(r, "footprint", key, "accepted")),
         (f"{prefix}_rss_mb", f"idle {what}: server RSS", "MiB", LOWER,
          lambda r: _mb(_g(r, "footprint", key, "after", "rss_bytes"))),
+        # Not shown when negative: the process gave back memory it held before (a JVM's heap).
         (f"{prefix}_rss_kb_conn", f"idle {what}: RSS per connection", "KiB", LOWER,
-         lambda r: _kb(_g(r, "footprint", key, "rss_delta_per_conn_bytes"))),
+         lambda r: _positive(_kb(_g(r, "footprint", key, "rss_delta_per_conn_bytes")))),
         (f"{prefix}_heap_mb", f"idle {what}: heap used after GC", "MiB", LOWER,
          lambda r: _mb(_g(r, "footprint", key, "after", "heap_used_bytes"))),
+        (f"{prefix}_heap_kb_conn", f"idle {what}: heap used after GC per connection", "KiB", LOWER,
+         lambda r: _kb(_g(r, "footprint", key, "heap_delta_per_conn_bytes"))),
     ]
+
+
+def _positive(v: float | None) -> float | None:
+    return v if v is not None and v > 0 else None
 
 
 # key, description, unit, better, extractor(result["results"])

@@ -86,6 +86,8 @@ public final class WsLoadClient {
         int[] latUs = new int[1024];
         /** Receipt minus the time Redis stamped on the entry's id (ms): the server's share of the latency. */
         int[] fromRedisUs = new int[1024];
+        /** The entries' own timestamps (µs), for WSLC_DUMP: when in the window each latency fell. */
+        long[] tsUs = new long[1024];
         int nLat;
         volatile String error;
         final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -143,7 +145,9 @@ public final class WsLoadClient {
                 if (nLat == latUs.length) {
                     latUs = Arrays.copyOf(latUs, nLat * 2);
                     fromRedisUs = Arrays.copyOf(fromRedisUs, nLat * 2);
+                    tsUs = Arrays.copyOf(tsUs, nLat * 2);
                 }
+                tsUs[nLat] = f.timestamp;
                 fromRedisUs[nLat] = (int) Math.max(0, Math.min(Integer.MAX_VALUE, rx - f.idMs * 1000));
                 latUs[nLat++] = (int) Math.min(Integer.MAX_VALUE, rx - f.timestamp);
             }
@@ -342,9 +346,27 @@ public final class WsLoadClient {
                 // a server that does not answer the close: counted anyway
             }
         }
+        dump(subs, System.getenv("WSLC_DUMP"));
         out.println("RESULT " + result(subs));
         out.flush();
         System.exit(0);
+    }
+
+    /** With WSLC_DUMP=file: one line per measured delivery (subscriber, entry timestamp µs, latency µs, from Redis µs). */
+    static void dump(List<Sub> subs, String file) {
+        if (file == null || file.isEmpty()) {
+            return;
+        }
+        try (PrintStream p = new PrintStream(file, StandardCharsets.UTF_8)) {
+            for (int i = 0; i < subs.size(); i++) {
+                Sub s = subs.get(i);
+                for (int k = 0; k < s.nLat; k++) {
+                    p.printf("%d %d %d %d%n", i, s.tsUs[k], s.latUs[k], s.fromRedisUs[k]);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("WSLC_DUMP: " + e);
+        }
     }
 
     static void progress(List<Sub> subs, long[] reported, PrintStream out) {

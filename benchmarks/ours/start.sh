@@ -5,12 +5,17 @@
 # (row seeding) and Redis (stream injection):
 #   API $OURS_API_PORT (58001), PostgreSQL $OURS_PG_PORT (55433), Redis $OURS_REDIS_PORT (56381)
 # Env: OURS_JAR (default api-server/target/waldiez-api-server-*.jar), OURS_JAVA_OPTS (default: the
-# server's shipped JVM option, -XX:TieredStopAtLevel=1, as in scripts/run-local.sh, the image and the
-# chart; set it empty for the JVM's own defaults; heap sizing stays the JVM's), RUNNER_PYTHON,
+# server as the chart ships it, its apiServer.javaOptions in a pod of the default 1 GiB memory limit,
+# which -XX:MaxRAM=1g stands in for: a heap of 410 to 665 MiB and C1 only, see docs/operations.md "JVM
+# settings"; set it empty for the JVM's own defaults), RUNNER_PYTHON,
 # OURS_ARGS (more --key=value), OURS_MAX_CONN_PER_CLIENT: the per-client stream cap (default 200 in
 # the server) is raised to 20000 because the footprint benchmark opens 10,000 sockets as one client;
 # like the original's MAX_JOBS, it is a policy knob, not a capacity limit. OURS_MAX_JOBS: the
 # per-client active-task cap (default 5, answered with 429), raised like the original's MAX_JOBS.
+# OURS_RUN_PRIORITY: the runs' CPU priority, default the settings docs/operations.md gives for a
+# machine that serves flows and nothing else, as the benchmark machine does (runs at nice 19 in the
+# idle scheduling class: they take the CPU the server does not want; notes item 16); set it empty
+# for the server's defaults (nice 10, normal class).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -27,8 +32,10 @@ if [ -f "$STATE/api.pid" ] && kill -0 "$(cat "$STATE/api.pid")" 2>/dev/null; the
   echo "ours: already running (pid $(cat "$STATE/api.pid"))"; exit 0
 fi
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-JAVA_OPTS="${OURS_JAVA_OPTS--XX:TieredStopAtLevel=1}"
+JAVA_OPTS="${OURS_JAVA_OPTS--XX:MaxRAM=1g -XX:MaxRAMPercentage=65 -XX:InitialRAMPercentage=40 -XX:MaxHeapFreeRatio=100 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1}"
+RUN_PRIORITY="${OURS_RUN_PRIORITY---waldiez.launcher.local.nice=19 --waldiez.launcher.local.cpu-idle=true}"
 echo "$JAVA_OPTS" >"$STATE/java-opts"  # what run.sh records in the results
+echo "$RUN_PRIORITY" >"$STATE/run-priority"
 # shellcheck disable=SC2086
 (cd "$STATE" && exec setsid java $JAVA_OPTS -jar "$JAR" \
     --server.port="$OURS_API_PORT" \
@@ -37,7 +44,7 @@ echo "$JAVA_OPTS" >"$STATE/java-opts"  # what run.sh records in the results
     --waldiez.launcher.local.python="$RUNNER_PYTHON" \
     --waldiez.streaming.max-connections-per-client="${OURS_MAX_CONN_PER_CLIENT:-20000}" \
     --waldiez.tasks.max-jobs="${OURS_MAX_JOBS:-100000}" \
-    ${OURS_ARGS:-} >"$STATE/api.log" 2>&1) &
+    $RUN_PRIORITY ${OURS_ARGS:-} >"$STATE/api.log" 2>&1) &
 echo $! >"$STATE/api.pid"
 for _ in $(seq 360); do
   curl -fsS "http://127.0.0.1:$OURS_API_PORT/health" >/dev/null 2>&1 && break
