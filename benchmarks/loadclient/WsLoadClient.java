@@ -1,4 +1,6 @@
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -357,7 +359,8 @@ public final class WsLoadClient {
         if (file == null || file.isEmpty()) {
             return;
         }
-        try (PrintStream p = new PrintStream(file, StandardCharsets.UTF_8)) {
+        try (PrintStream p = new PrintStream(new BufferedOutputStream(new FileOutputStream(file)), false,
+                StandardCharsets.UTF_8)) {
             for (int i = 0; i < subs.size(); i++) {
                 Sub s = subs.get(i);
                 for (int k = 0; k < s.nLat; k++) {

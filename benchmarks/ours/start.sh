@@ -5,7 +5,7 @@
 # (row seeding) and Redis (stream injection):
 #   API $OURS_API_PORT (58001), PostgreSQL $OURS_PG_PORT (55433), Redis $OURS_REDIS_PORT (56381)
 # Env: OURS_JAR (default api-server/target/waldiez-api-server-*.jar), OURS_JAVA_OPTS (default: the
-# server as the chart ships it, its apiServer.javaOptions in a pod of the default 1 GiB memory limit,
+# server as the chart ships it, its apiServer.javaOptions (read from the values) in a pod of the default 1 GiB memory limit,
 # which -XX:MaxRAM=1g stands in for: a heap of 410 to 665 MiB and C1 only, see docs/operations.md "JVM
 # settings"; set it empty for the JVM's own defaults), RUNNER_PYTHON,
 # OURS_ARGS (more --key=value), OURS_MAX_CONN_PER_CLIENT: the per-client stream cap (default 200 in
@@ -32,7 +32,11 @@ if [ -f "$STATE/api.pid" ] && kill -0 "$(cat "$STATE/api.pid")" 2>/dev/null; the
   echo "ours: already running (pid $(cat "$STATE/api.pid"))"; exit 0
 fi
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-JAVA_OPTS="${OURS_JAVA_OPTS--XX:MaxRAM=1g -XX:MaxRAMPercentage=65 -XX:InitialRAMPercentage=40 -XX:MaxHeapFreeRatio=100 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1}"
+# The chart's apiServer.javaOptions, read from its values so the benchmark cannot drift from it.
+CHART_JAVA_OPTS="$(awk '/^apiServer:/ { s = 1; next } /^[^ #]/ { s = 0 }
+  s && /^  javaOptions:/ { sub(/^  javaOptions: *"/, ""); sub(/" *$/, ""); print; exit }' "$REPO/helm/waldiez-runner/values.yaml")"
+[ -n "$CHART_JAVA_OPTS" ] || { echo "ours: no apiServer.javaOptions in helm/waldiez-runner/values.yaml"; exit 3; }
+JAVA_OPTS="${OURS_JAVA_OPTS--XX:MaxRAM=1g $CHART_JAVA_OPTS}"
 RUN_PRIORITY="${OURS_RUN_PRIORITY---waldiez.launcher.local.nice=19 --waldiez.launcher.local.cpu-idle=true}"
 echo "$JAVA_OPTS" >"$STATE/java-opts"  # what run.sh records in the results
 echo "$RUN_PRIORITY" >"$STATE/run-priority"
