@@ -14,8 +14,9 @@
 # per-client active-task cap (default 5, answered with 429), raised like the original's MAX_JOBS.
 # OURS_RUN_PRIORITY: the runs' CPU priority, default the settings docs/operations.md gives for a
 # machine that serves flows and nothing else, as the benchmark machine does (runs at nice 19 in the
-# idle scheduling class: they take the CPU the server does not want; notes item 16); set it empty
-# for the server's defaults (nice 10, normal class).
+# idle scheduling class: they take the CPU the server does not want; notes item 16; and, where this
+# user may create one, in an idle CPU cgroup of their own: notes item 18); set it empty for the
+# server's defaults (nice 10, normal class, no cgroup).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -37,7 +38,15 @@ CHART_JAVA_OPTS="$(awk '/^apiServer:/ { s = 1; next } /^[^ #]/ { s = 0 }
   s && /^  javaOptions:/ { sub(/^  javaOptions: *"/, ""); sub(/" *$/, ""); print; exit }' "$REPO/helm/waldiez-runner/values.yaml")"
 [ -n "$CHART_JAVA_OPTS" ] || { echo "ours: no apiServer.javaOptions in helm/waldiez-runner/values.yaml"; exit 3; }
 JAVA_OPTS="${OURS_JAVA_OPTS--XX:MaxRAM=1g $CHART_JAVA_OPTS}"
-RUN_PRIORITY="${OURS_RUN_PRIORITY---waldiez.launcher.local.nice=19 --waldiez.launcher.local.cpu-idle=true}"
+# An idle cgroup for the runs where this user may create one: cgroup v1's cpu controller, or v2's
+# root with the cpu controller enabled for its children (docs/operations.md, run-cgroup).
+RUN_CGROUP=""
+if [ -w /sys/fs/cgroup/cpu/cgroup.procs ] && [ -e /sys/fs/cgroup/cpu/cpu.idle ]; then
+  RUN_CGROUP="--waldiez.launcher.local.run-cgroup=/sys/fs/cgroup/cpu/waldiez-runs"
+elif [ -w /sys/fs/cgroup/cgroup.procs ] && grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
+  RUN_CGROUP="--waldiez.launcher.local.run-cgroup=/sys/fs/cgroup/waldiez-runs"
+fi
+RUN_PRIORITY="${OURS_RUN_PRIORITY---waldiez.launcher.local.nice=19 --waldiez.launcher.local.cpu-idle=true $RUN_CGROUP}"
 echo "$JAVA_OPTS" >"$STATE/java-opts"  # what run.sh records in the results
 echo "$RUN_PRIORITY" >"$STATE/run-priority"
 # shellcheck disable=SC2086

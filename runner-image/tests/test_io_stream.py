@@ -51,6 +51,20 @@ def test_print_and_send_write_both_streams_and_stdout(link: RedisLink, r: "redis
     assert "[print] Hello World" in transcript and "[A -> B] Hi" in transcript
 
 
+def test_an_entry_reaches_redis_before_the_local_echo(link: RedisLink, r: "redis.Redis[str]") -> None:
+    """Nothing between an entry's timestamp and its XADD but the XADD (notes item 18): the echo comes after."""
+    seen_in_redis: list[int] = []
+
+    class Transcript(io.StringIO):
+        def write(self, text: str) -> int:
+            seen_in_redis.append(r.xlen(link.keys.output))
+            return super().write(text)
+
+    link.transcript = Transcript()
+    RedisIOStream(link, input_timeout=1).print("first")
+    assert seen_in_redis == [1]
+
+
 def test_output_stream_is_capped(link: RedisLink, r: "redis.Redis[str]") -> None:
     stream = RedisIOStream(link, input_timeout=1)
     for i in range(500):

@@ -107,18 +107,21 @@ class RedisLink:
         return self._final
 
     def emit_output(self, fields: dict[str, str], readable: str) -> None:
-        """XADD one output entry to the task's output stream, and echo it to stdout.
+        """XADD one output entry to the task's output stream, then echo it to stdout.
 
-        Redis errors are logged, not raised: a lost transcript line must not kill the flow.
-        After the final status nothing more is written.
+        Redis first: a run is preempted at syscall boundaries, and under a low CPU priority a
+        preemption between the entry's timestamp and its XADD held entries back for up to 26 ms
+        (benchmarks/notes.md item 18); the local echo can wait. Redis errors are logged, not
+        raised: a lost transcript line must not kill the flow. After the final status nothing
+        more is written.
         """
         if self._final is not None:
             return
-        self._echo(readable)
         try:
             self.client.xadd(self.keys.output, fields, maxlen=self.output_maxlen, approximate=True)  # type: ignore[arg-type]
         except redis.RedisError as exc:
             log.warning("could not write an output entry: %s", exc)
+        self._echo(readable)
 
     def print_line(self, text: str) -> None:
         """A plain print entry written by the runner itself (timeouts, skipped artifacts...)."""

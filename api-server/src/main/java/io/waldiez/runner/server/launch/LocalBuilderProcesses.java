@@ -21,7 +21,7 @@ public class LocalBuilderProcesses implements BuilderProcesses {
 
     public LocalBuilderProcesses(LauncherProperties properties, RunContainment containment) {
         this.containment = containment;
-        this.processes = new RunnerProcesses(properties.local(), containment.sandbox(), Map.of());
+        this.processes = new RunnerProcesses(properties.local(), containment.sandbox(), containment.cgroup(), Map.of());
     }
 
     @Override

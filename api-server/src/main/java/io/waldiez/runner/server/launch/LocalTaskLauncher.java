@@ -105,8 +105,8 @@ public class LocalTaskLauncher implements TaskLauncher, DisposableBean {
         this.containment = containment;
         this.packages = new LocalRunPackages(packages, redis, codec);
         // Every run learns where built environments are (read-only) and the policy; a standby too.
-        RunnerProcesses plain = new RunnerProcesses(props, containment.sandbox(), Map.of());
-        this.processes = new RunnerProcesses(props, containment.sandbox(),
+        RunnerProcesses plain = new RunnerProcesses(props, containment.sandbox(), containment.cgroup(), Map.of());
+        this.processes = new RunnerProcesses(props, containment.sandbox(), containment.cgroup(),
                 this.packages.runnerEnv(plain.packagesDir(packages.cache().envs()).toString()));
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(props.maxConcurrent(), props.maxConcurrent(), 0, TimeUnit.MILLISECONDS,

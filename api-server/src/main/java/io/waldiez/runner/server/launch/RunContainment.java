@@ -35,6 +35,7 @@ public class RunContainment {
     }
 
     private final Sandbox sandbox;
+    private final RunCgroup cgroup;
     private final TaskRedisUsers users;
     private final Optional<String> usersUnavailable;
     private final boolean allowUncontained;
@@ -50,6 +51,7 @@ public class RunContainment {
             case NONE -> Sandbox.none("turned off (waldiez.launcher.local.sandbox=none)");
             case BUBBLEWRAP -> Sandbox.detect(props.bwrap(), props.pythonPath(), stateDir, envs);
         };
+        this.cgroup = RunCgroup.open(props.runCgroup(), props.cpuIdle());
         this.users = new TaskRedisUsers(redis);
         this.usersUnavailable = users.unavailableReason();
         report(log);
@@ -83,6 +85,11 @@ public class RunContainment {
 
     Sandbox sandbox() {
         return sandbox;
+    }
+
+    /** The CPU cgroup runs start in (scheduling, not containment: a run cannot leave it, but need not be in one). */
+    RunCgroup cgroup() {
+        return cgroup;
     }
 
     TaskRedisUsers users() {

@@ -23,12 +23,14 @@ final class RunnerProcesses {
 
     private final LauncherProperties.Local props;
     private final Sandbox sandbox;
+    private final RunCgroup cgroup;
     /** What every run gets about flows' packages (docs/packages.md); empty when they are off. */
     private final Map<String, String> packagesEnv;
 
-    RunnerProcesses(LauncherProperties.Local props, Sandbox sandbox, Map<String, String> packagesEnv) {
+    RunnerProcesses(LauncherProperties.Local props, Sandbox sandbox, RunCgroup cgroup, Map<String, String> packagesEnv) {
         this.props = props;
         this.sandbox = sandbox;
+        this.cgroup = cgroup;
         this.packagesEnv = Map.copyOf(packagesEnv);
     }
 
@@ -64,7 +66,7 @@ final class RunnerProcesses {
         List<String> cmd = new ArrayList<>(List.of(props.pythonPath().toString(), "-m", "waldiez_task_runner.packages",
                 "build", "--dir", visible(entry, Sandbox.PACKAGES_DIR.resolve(entry.getFileName().toString())).toString()));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(sandbox.wrapBuild(cmd, entry)).directory(entry.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cgroup.wrap(sandbox.wrapBuild(cmd, entry))).directory(entry.toFile());
         Map<String, String> env = pb.environment();
         Map<String, String> server = Map.copyOf(env);
         env.clear();
@@ -128,7 +130,7 @@ final class RunnerProcesses {
     }
 
     private ProcessBuilder process(List<String> runner, Path taskDir, Path runDir, Map<String, String> taskEnv) {
-        ProcessBuilder pb = new ProcessBuilder(sandbox.wrap(runner, taskDir, runDir)).directory(taskDir.toFile())
+        ProcessBuilder pb = new ProcessBuilder(cgroup.wrap(sandbox.wrap(runner, taskDir, runDir))).directory(taskDir.toFile())
                 .redirectErrorStream(true).redirectOutput(taskDir.resolve(LOG_FILE).toFile());
         Map<String, String> env = pb.environment();
         Map<String, String> server = Map.copyOf(env);

@@ -14,7 +14,7 @@ class LauncherPropertiesTest {
 
     private static LauncherProperties.Local local(String scratchDir) {
         return new LauncherProperties.Local("/usr/bin/python3", 4, Duration.ofSeconds(2), List.of(), false,
-                Duration.ofDays(1), scratchDir, 10, true, 1, LauncherProperties.SandboxKind.BUBBLEWRAP, "bwrap", false);
+                Duration.ofDays(1), scratchDir, 10, true, null, 1, LauncherProperties.SandboxKind.BUBBLEWRAP, "bwrap", false);
     }
 
     @Test
@@ -33,7 +33,7 @@ class LauncherPropertiesTest {
 
     @Test
     void theRunnersCommandLineCarriesItsPriority() {
-        RunnerProcesses runners = new RunnerProcesses(local(null), Sandbox.none("test"), Map.of());
+        RunnerProcesses runners = new RunnerProcesses(local(null), Sandbox.none("test"), RunCgroup.none("test"), Map.of());
         List<String> options = runners.options("t1", 60, Path.of("/tmp/t1"), Path.of("/tmp/t1/run"));
         assertThat(String.join(" ", options)).contains("--nice 10 --cpu-idle true");
     }
@@ -41,7 +41,7 @@ class LauncherPropertiesTest {
     @Test
     void niceOutsideTheUnixRangeIsRefusedWithTheProperty() {
         assertThatThrownBy(() -> new LauncherProperties.Local("/usr/bin/python3", 4, Duration.ofSeconds(2), List.of(),
-                false, Duration.ofDays(1), null, 20, true, 1, LauncherProperties.SandboxKind.NONE, "bwrap", false))
+                false, Duration.ofDays(1), null, 20, true, null, 1, LauncherProperties.SandboxKind.NONE, "bwrap", false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("waldiez.launcher.local.nice must be between 0 and 19, not 20");
     }
