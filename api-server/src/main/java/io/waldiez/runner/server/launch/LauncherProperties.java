@@ -50,10 +50,10 @@ public record LauncherProperties(@DefaultValue("local") String mode, @DefaultVal
      *     (benchmarks/notes.md item 14). Off by default, because on a machine busy with other work (a
      *     workstation, a CI runner) runs would wait for all of it
      * @param runCgroup a CPU cgroup directory (cgroup v1's {@code cpu} controller, or v2 with it enabled) that
-     *     every run and standby starts in; the server creates it if missing, and with {@code cpuIdle} marks it
-     *     idle ({@code cpu.idle=1}, Linux 5.15+). Unset by default. Each sandboxed run has a session, hence an
-     *     autogroup, of its own, and an idle-class run in another group than a woken server thread still
-     *     finished its slice first; an idle cgroup's runs yield to any other task on its core whatever their
+     *     every run, standby and package builder starts in; the server creates it if missing, and with
+     *     {@code cpuIdle} marks it idle ({@code cpu.idle=1}, Linux 5.15+). Unset by default. Each sandboxed run
+     *     has a session, hence an autogroup, of its own, and an idle-class run in another group than a woken
+     *     server thread still finished its slice first; an idle cgroup's runs yield to any other task on its core whatever their
      *     sessions (benchmarks/notes.md item 18). The server needs write access to it (root, or a delegated
      *     subtree); an unusable one is logged and runs start without it
      * @param sandbox what runs a flow's process in: {@code bubblewrap} (default; the Debian package of that
